@@ -1,0 +1,47 @@
+# Shop Lab: `make lab` to learn, `make test` to check everything. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+HOME_NOTEBOOK := notebooks/00_welcome.ipynb
+
+.PHONY: lab test setup data release lint bench clean
+
+setup: $(STAMP) datasets/.build-stamp
+
+# Reinstall when the pins or the project metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Shop Lab needs Python >= 3.11; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Shop Lab)" >/dev/null
+	@touch $@
+
+# The sample shop is generated, not committed: deterministic, rebuilt when the generator changes.
+datasets/.build-stamp: $(STAMP) $(wildcard shoplab/shopgen/*.py)
+	$(BIN)/python -m shoplab.datasets build
+
+data: setup
+
+lab: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
+		$$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
+		--ServerApp.default_url=/lab/tree/$(HOME_NOTEBOOK)
+
+test: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+release: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m shoplab.release
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/grading.py
+
+clean:
+	rm -rf $(VENV) datasets/*.csv datasets/.build-stamp

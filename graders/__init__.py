@@ -1,0 +1,12 @@
+"""Shop Lab's exercise checks. In an exercise notebook:
+
+    from graders import check, hint, progress, solution
+
+Each exercise is declared once, as an `Exercise` spec in its chapter module (`graders/ch04.py`).
+Inside this package, import with absolute names (`from graders.spec import ...`): the hidden
+grade cells re-import the package from disk (see `graders.pristine`).
+"""
+
+from graders.learner import check, hint, progress, solution
+
+__all__ = ["check", "hint", "progress", "solution"]

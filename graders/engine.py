@@ -1,0 +1,189 @@
+"""Evaluate a learner's answer against an exercise spec and say what went wrong.
+
+The same `evaluate` serves the learner's instant check (public cases only) and nbgrader's
+hidden grade cells (public + held-back cases). Each graded part earns its points or not;
+a failed part is matched against the spec's named mistakes, in order, so the learner reads
+"that is markup, not margin" instead of "wrong".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import warnings
+from dataclasses import dataclass, field
+
+from graders.answers import Function, Problem, Verdict, call_safely, is_blank
+from graders.data import Data
+from graders.spec import Case, Exercise
+
+PASSED, PARTIAL, NOT_YET, BLANK = "passed", "partial", "not yet", "not attempted"
+
+
+@dataclass
+class Result:
+    """What a check found: status, points, and one message per graded part."""
+
+    exercise: Exercise
+    status: str
+    score: float
+    messages: list[str] = field(default_factory=list)
+    mistakes: list[str] = field(default_factory=list)
+    hidden_run: bool = False
+
+    @property
+    def max_points(self) -> float:
+        return self.exercise.max_points
+
+    def headline(self) -> str:
+        ex = self.exercise
+        if self.status == PASSED:
+            tail = "" if self.hidden_run or not ex.hidden else (
+                f" When graded, it is also tried on {len(ex.hidden)} held-back case(s)."
+            )
+            return f"✓ {ex.id} {ex.title}: correct.{tail}"
+        if self.status == BLANK:
+            return (f"… {ex.id} {ex.title}: not attempted yet — replace the `...` "
+                    "(or write the function's body) with your answer.")
+        return f"✗ {ex.id} {ex.title}: not yet ({self.score:g} of {self.max_points:g} points)."
+
+    def text(self) -> str:
+        lines = [self.headline(), *(f"  - {m}" for m in self.messages)]
+        if self.status in (NOT_YET, PARTIAL):
+            lines.append(f'  Stuck? hint("{self.exercise.id}") shows a hint.')
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        colour = {PASSED: "#1a7f37", BLANK: "#6e7781"}.get(self.status, "#bc4c00")
+        items = "".join(f"<li>{html.escape(m)}</li>" for m in self.messages)
+        hint = (
+            f'<div style="color:#57606a">Stuck? <code>hint("{self.exercise.id}")</code> '
+            "shows a hint.</div>"
+            if self.status in (NOT_YET, PARTIAL) else ""
+        )
+        return (
+            f'<div class="shoplab-check" data-status="{self.status}" '
+            f'style="border-left:4px solid {colour};padding:4px 10px">'
+            f'<b style="color:{colour}">{html.escape(self.headline())}</b>'
+            f"<ul>{items}</ul>{hint}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return self.text()
+
+
+def evaluate(exercise: Exercise, answer, *, hidden: bool = False, data: Data | None = None):
+    """Check `answer` for `exercise`; with `hidden`, also run the held-back cases.
+
+    Learner code runs with warnings silenced and stderr captured: nbgrader scores any cell
+    that writes to stderr as zero, and a pandas warning is not a wrong answer.
+    """
+    data = data or Data()
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        if is_blank(answer):
+            return Result(exercise, BLANK, 0.0, hidden_run=hidden)
+        try:
+            answer = exercise.answer.prepare(answer)
+        except Problem as problem:
+            return Result(exercise, NOT_YET, 0.0, [str(problem)], hidden_run=hidden)
+        if isinstance(exercise.answer, Function):
+            try:
+                verdicts = {None: _check_function(exercise, answer, data, hidden)}
+            except _Unanswered:
+                return Result(exercise, BLANK, 0.0, hidden_run=hidden)
+        else:
+            verdicts = _check_value(exercise, answer, data)
+    score = sum(
+        points for part, points in exercise.part_points().items() if verdicts[part][0].ok
+    )
+    messages = [v.message for v, _ in verdicts.values() if not v.ok]
+    mistakes = [name for v, name in verdicts.values() if name]
+    if score == exercise.max_points:
+        status = PASSED
+    elif score > 0:
+        status = PARTIAL
+    else:
+        status = NOT_YET
+    return Result(exercise, status, float(score), messages, mistakes, hidden_run=hidden)
+
+
+class _Unanswered(Exception):
+    """The learner's function returns None: the release stub, not an attempt."""
+
+
+def _check_value(exercise: Exercise, given, data: Data):
+    """Verdict and matched mistake name for each part of a value answer."""
+    spec = exercise.answer
+    expected = spec.prepare(exercise.reference(data))
+    given_parts, expected_parts = spec.split(given), spec.split(expected)
+    verdicts = {}
+    for part in exercise.part_points():
+        part_spec = spec.part_answer(part)
+        verdict = part_spec.compare(given_parts[part], expected_parts[part])
+        name = None
+        if not verdict.ok:
+            for mistake in exercise.mistakes:
+                if mistake.part != part:
+                    continue
+                wrong = mistake.answer(data)
+                if mistake.part is None:
+                    wrong = spec.split(spec.prepare(wrong))[None]
+                if _matches(part_spec, given_parts[part], wrong):
+                    verdict, name = Verdict(False, mistake.message), mistake.name
+                    break
+            if part is not None:
+                verdict = Verdict(False, f"Column {part!r}: {verdict.message}")
+        verdicts[part] = (verdict, name)
+    return verdicts
+
+
+def _matches(spec, given, wrong) -> bool:
+    try:
+        return spec.compare(given, wrong).ok
+    except Problem:
+        return False
+
+
+def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
+    """Run the learner's function on every case; all must pass (public, then held-back)."""
+    cases = exercise.cases + (exercise.hidden if hidden else ())
+    outputs = []
+    for case in cases:
+        inputs = case.resolve(data)
+        try:
+            got = call_safely(function, inputs)
+        except Exception as error:  # noqa: BLE001 - learner code may raise anything
+            return Verdict(False, f"On {case.label}, your function raised "
+                                  f"{type(error).__name__}: {error}"), None
+        if got is None and not outputs:
+            raise _Unanswered
+        outputs.append((case, inputs, got))
+    failure = next(
+        (f for f in (_compare_case(exercise, *output) for output in outputs) if f), None
+    )
+    if failure is None:
+        return Verdict(True), None
+    for mistake in exercise.mistakes:
+        if all(_same_as_mistake(exercise, mistake.answer, inputs, got)
+               for _, inputs, got in outputs):
+            return Verdict(False, mistake.message), mistake.name
+    return failure, None
+
+
+def _compare_case(exercise: Exercise, case: Case, inputs, got) -> Verdict | None:
+    """The failing verdict for one case, or None when the output is right."""
+    try:
+        verdict = exercise.answer.compare(got, exercise.reference(**inputs))
+    except Problem as problem:
+        verdict = Verdict(False, str(problem))
+    return None if verdict.ok else Verdict(False, f"On {case.label}: {verdict.message}")
+
+
+def _same_as_mistake(exercise, wrong_function, inputs, got) -> bool:
+    try:
+        wrong = wrong_function(**inputs)
+    except Exception:  # noqa: BLE001 - a mistake undefined for this input cannot match it
+        return False
+    return _matches(exercise.answer, got, wrong)

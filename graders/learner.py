@@ -1,0 +1,95 @@
+"""The learner's side: `check`, `hint`, `solution` and `progress`, used in exercise notebooks.
+
+`check` prints a pass, a targeted "not yet", or "not attempted yet" — never the expected
+value. Under nbgrader (`NBGRADER_EXECUTION` is set by autograde and validate) a failed
+check also raises, so the grade cell loses its points and Validate reports it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+from graders import registry
+from graders.engine import BLANK, NOT_YET, PASSED, evaluate
+
+_results: dict[str, object] = {}
+_hints_seen: dict[str, int] = {}
+
+
+def grading() -> bool:
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _show(obj) -> None:
+    """Rich display in a notebook, plain text elsewhere (and in nbgrader's feedback)."""
+    if grading():
+        print(obj if isinstance(obj, str) else obj.text())
+        return
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython ships with the course
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        print(obj if isinstance(obj, str) else obj.text())
+    elif isinstance(obj, str):
+        display(HTML(f"<div>{html.escape(obj)}</div>"))
+    else:
+        display(obj)
+
+
+def check(exercise_id: str, answer) -> None:
+    """Check your answer to one exercise and say what to fix."""
+    exercise = registry.find(exercise_id)
+    result = evaluate(exercise, answer)
+    _results[exercise_id] = result
+    _show(result)
+    if grading() and result.score == 0:
+        raise AssertionError(result.text())
+
+
+def hint(exercise_id: str, number: int | None = None) -> None:
+    """Show the next hint (or hint `number`) for an exercise: one step at a time."""
+    exercise = registry.find(exercise_id)
+    total = len(exercise.hints)
+    if number is None:
+        number = min(_hints_seen.get(exercise_id, 0) + 1, total)
+    if not 1 <= number <= total:
+        raise ValueError(f"Exercise {exercise_id} has hints 1 to {total}.")
+    _hints_seen[exercise_id] = max(_hints_seen.get(exercise_id, 0), number)
+    more = f' Run hint("{exercise_id}") again for the next one.' if number < total else ""
+    _show(f"Hint {number} of {total} for {exercise_id}: {exercise.hints[number - 1]}{more}")
+
+
+def solutions_allowed() -> bool:
+    """Self-study sees solutions; a graded class turns them off with SHOPLAB_SOLUTIONS=off."""
+    return os.environ.get("SHOPLAB_SOLUTIONS", "on").lower() not in ("off", "0", "no")
+
+
+def solution(exercise_id: str) -> None:
+    """Show a worked solution (self-study only)."""
+    exercise = registry.find(exercise_id)
+    if not solutions_allowed() or grading():
+        _show(f"Solutions are turned off for this class. Try hint(\"{exercise_id}\").")
+        return
+    _show(f"Solution to {exercise_id} {exercise.title}:\n\n{exercise.solution}")
+
+
+def progress(chapter: str) -> None:
+    """Summarise the chapter's exercises: what you have passed, what is left."""
+    rows, earned, total = [], 0.0, 0.0
+    for exercise in registry.exercises(chapter):
+        result = _results.get(exercise.id)
+        status = result.status if result else "not checked yet"
+        score = result.score if result else 0.0
+        earned, total = earned + score, total + exercise.max_points
+        mark = {PASSED: "✓", NOT_YET: "✗", BLANK: "…"}.get(status, "·")
+        rows.append(f"{mark} {exercise.id} {exercise.title}: {status} "
+                    f"({score:g}/{exercise.max_points:g})")
+    passed = sum(1 for r in _results.values() if r.exercise.chapter == chapter
+                 and r.status == PASSED)
+    lines = [f"Chapter {chapter}: {passed} of {len(rows)} exercises passed, "
+             f"{earned:g} of {total:g} points on the checks you ran.", *rows,
+             "The graded version also runs held-back cases, so make each check pass first."]
+    _show("\n".join(lines))

@@ -1,0 +1,95 @@
+"""How an exercise is declared: once, in a chapter module, and nowhere else.
+
+A chapter module (`graders/ch04.py`) holds a tuple `EXERCISES` of `Exercise` specs. One spec
+drives the learner's instant check, nbgrader's visible and hidden grade cells, the staged
+hints and the self-study solution. The reference answer is always *computed* — from the
+shop's tables (`Data`) or, for function answers, by a reference function — never typed in.
+
+Two shapes of exercise:
+
+* a **value** (number, label, Series, table): `reference(data)` computes it; each
+  `Mistake.answer(data)` computes a known wrong answer from the same tables;
+* a **function** (`answer=Function(...)`): the learner writes a function; `reference` is
+  the correct one, each `Mistake.answer` a wrong one with the same signature, and `cases`
+  / `hidden` are the inputs it is called with (hidden ones only run when grading).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graders.answers import Answer, Function
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A named misconception: a wrong answer computed from the same inputs, and what to say.
+
+    `part` names the table column it concerns when the exercise has parts.
+    """
+
+    name: str
+    answer: Callable[..., Any]
+    message: str
+    part: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """Inputs a function answer is called with. `inputs` may be a callable of `Data`
+    (to use the shop's own tables); `label` says in plain words what the case is."""
+
+    label: str
+    inputs: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]]
+
+    def resolve(self, data) -> dict[str, Any]:
+        return dict(self.inputs(data) if callable(self.inputs) else self.inputs)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    answer: Answer
+    reference: Callable[..., Any]
+    points: float | Mapping[str, float]
+    hints: tuple[str, ...]
+    solution: str
+    mistakes: tuple[Mistake, ...] = ()
+    cases: tuple[Case, ...] = ()
+    hidden: tuple[Case, ...] = ()
+    _problems: tuple[str, ...] = field(default=(), repr=False)
+
+    def __post_init__(self):
+        problems = []
+        if not self.hints:
+            problems.append("needs at least one hint")
+        if isinstance(self.answer, Function) and not self.cases:
+            problems.append("a function answer needs public cases")
+        if isinstance(self.points, Mapping):
+            unknown = set(self.points) - set(self.answer.parts())
+            if unknown:
+                problems.append(f"points for unknown parts {sorted(unknown)}")
+        for m in self.mistakes:
+            if m.part is not None and m.part not in self.answer.parts():
+                problems.append(f"mistake {m.name!r} names unknown part {m.part!r}")
+        if problems:
+            raise ValueError(f"exercise {self.id}: " + "; ".join(problems))
+
+    @property
+    def chapter(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
+    def max_points(self) -> float:
+        if isinstance(self.points, Mapping):
+            return float(sum(self.points.values()))
+        return float(self.points)
+
+    def part_points(self) -> dict[str | None, float]:
+        """Points per independently graded part (`None` = the whole answer)."""
+        if isinstance(self.points, Mapping):
+            return {part: float(p) for part, p in self.points.items()}
+        return {None: float(self.points)}
