@@ -34,7 +34,7 @@ def _show(obj) -> None:
     if get_ipython is None or get_ipython() is None:
         print(obj if isinstance(obj, str) else obj.text())
     elif isinstance(obj, str):
-        display(HTML(f"<div>{html.escape(obj)}</div>"))
+        display(HTML(f'<div style="white-space:pre-wrap">{html.escape(obj)}</div>'))
     else:
         display(obj)
 

@@ -1,0 +1,186 @@
+"""The exercise engine's comparison rules and feedback, on small specs built here.
+
+Chapter specs are tested generically in test_exercises.py; this file pins down the engine's
+own behaviour (tolerances, percent-vs-fraction, shapes, mistakes, blanks, hidden cases).
+"""
+
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graders.answers import Function, Label, LabelSet, Number, Series, Table
+from graders.engine import BLANK, NOT_YET, PARTIAL, PASSED, evaluate
+from graders.spec import Case, Exercise, Mistake
+
+PRODUCTS = pd.DataFrame(
+    {"sku": ["A", "B", "C"], "list_price": [199.0, 89.0, 59.9], "unit_cost": [100.0, 40.0, 30.0]}
+)
+DATA = types.SimpleNamespace(products=PRODUCTS)
+
+
+def margin(d):
+    p = d.products.set_index("sku")
+    return (p.list_price - p.unit_cost) / p.list_price
+
+
+def markup(d):
+    p = d.products.set_index("sku")
+    return (p.list_price - p.unit_cost) / p.unit_cost
+
+
+MARGIN = Exercise(
+    id="99.1", title="Margin", answer=Series("fraction"), reference=margin,
+    mistakes=(Mistake("markup_for_margin", markup, "That is markup, not margin."),),
+    points=2, hints=("one", "two"), solution="margin = ...",
+)
+
+
+def run(exercise, answer, **kw):
+    return evaluate(exercise, answer, data=DATA, **kw)
+
+
+def test_right_answer_passes_in_any_row_order_and_index_dtype():
+    right = margin(DATA)
+    assert run(MARGIN, right).status == PASSED
+    assert run(MARGIN, right.iloc[::-1]).status == PASSED
+    assert run(MARGIN, right.to_dict()).status == PASSED
+    assert run(MARGIN, right.to_frame("m")).status == PASSED
+    assert run(MARGIN, right.round(4)).status == PASSED
+
+
+def test_named_mistake_gets_its_message():
+    result = run(MARGIN, markup(DATA))
+    assert result.status == NOT_YET
+    assert result.messages == ["That is markup, not margin."]
+    assert result.mistakes == ["markup_for_margin"]
+
+
+def test_percent_given_for_fraction_is_named_without_stating_the_answer():
+    result = run(MARGIN, margin(DATA) * 100)
+    assert result.status == NOT_YET
+    assert "looks like a percentage" in result.messages[0]
+
+
+def test_blank_and_wrong_type_and_wrong_labels():
+    assert run(MARGIN, ...).status == BLANK
+    assert run(MARGIN, None).status == BLANK
+    assert "pandas Series" in run(MARGIN, 0.4).messages[0]
+    wrong_index = run(MARGIN, margin(DATA).reset_index(drop=True))
+    assert "labels (index) are not right" in wrong_index.messages[0]
+
+
+def test_messages_never_state_the_expected_values():
+    wrong = margin(DATA) + 0.1
+    text = run(MARGIN, wrong).text()
+    for value in margin(DATA):
+        assert f"{value:g}" not in text and f"{value:.4f}" not in text
+
+
+@pytest.mark.parametrize(
+    ("given", "ok"),
+    [(12.345, True), (np.float32(12.345), True), (12.349, True), (12.356, False),
+     (pd.Series([12.345]), True), ("12.345", False), (True, False)],
+)
+def test_yuan_are_checked_to_the_fen(given, ok):
+    ex = Exercise(id="99.2", title="Amount", answer=Number("yuan"),
+                  reference=lambda d: 12.345, points=1, hints=("h",), solution="")
+    assert (run(ex, given).status == PASSED) is ok
+
+
+def test_nan_and_text_get_plain_messages():
+    ex = Exercise(id="99.3", title="Rate", answer=Number("fraction"),
+                  reference=lambda d: 0.25, points=1, hints=("h",), solution="")
+    assert "NaN" in run(ex, float("nan")).messages[0]
+    assert "without ¥ or %" in run(ex, "25%").messages[0]
+    assert "percentage" in run(ex, 25).messages[0]
+    assert "close" in run(ex, 0.2501).messages[0]
+
+
+def test_table_parts_earn_partial_credit():
+    def metrics(d):
+        p = d.products.set_index("sku")
+        return pd.DataFrame({"margin": margin(d), "profit": p.list_price - p.unit_cost})
+
+    ex = Exercise(
+        id="99.4", title="Table",
+        answer=Table("sku", {"margin": Number("fraction"), "profit": Number("yuan")}),
+        reference=metrics, points={"margin": 2, "profit": 1}, hints=("h",), solution="",
+        mistakes=(Mistake("markup", markup, "Markup, not margin.", part="margin"),),
+    )
+    right = metrics(DATA).reset_index()[["profit", "sku", "margin"]]  # column order is free
+    assert run(ex, right).status == PASSED
+    half = right.assign(margin=markup(DATA).to_numpy())
+    result = run(ex, half)
+    assert (result.status, result.score) == (PARTIAL, 1.0)
+    assert result.messages == ["Column 'margin': Markup, not margin."]
+    assert "missing the column" in run(ex, right.drop(columns="profit")).messages[0]
+
+
+def test_labels_and_label_sets():
+    top = Exercise(id="99.5", title="Top", answer=Label(), reference=lambda d: "Cookware",
+                   points=1, hints=("h",), solution="")
+    assert run(top, "  cookware ").status == PASSED
+    assert run(top, "Storage").status == NOT_YET
+    losers = Exercise(id="99.6", title="Set", answer=LabelSet(), reference=lambda d: ["a", "b"],
+                      points=1, hints=("h",), solution="")
+    assert run(losers, pd.Series(["b", "a"])).status == PASSED
+    message = run(losers, ["a", "c"]).messages[0]
+    assert "1 of your 2 do not belong" in message and "1 that belong are missing" in message
+
+
+def uplift(margin, discount):
+    return discount / (margin - discount) if margin > discount else float("inf")
+
+
+UPLIFT = Exercise(
+    id="99.7", title="Uplift", answer=Function(Number("fraction")), reference=uplift,
+    mistakes=(Mistake("over_margin", lambda margin, discount: discount / margin, "d/m."),),
+    cases=(Case("40% margin, 10% off", {"margin": 0.4, "discount": 0.1}),
+           Case("50% margin, 20% off", {"margin": 0.5, "discount": 0.2})),
+    hidden=(Case("a discount as deep as the margin", {"margin": 0.3, "discount": 0.3}),),
+    points=2, hints=("h",), solution="",
+)
+
+
+def test_function_answers_public_and_hidden_cases():
+    def naive(margin, discount):
+        return discount / (margin - discount)
+
+    assert run(UPLIFT, uplift).status == PASSED
+    assert run(UPLIFT, naive).status == PASSED  # the public cases cannot tell...
+    hidden = run(UPLIFT, naive, hidden=True)  # ...the held-back edge case can
+    assert hidden.status == NOT_YET
+    assert "a discount as deep as the margin" in hidden.messages[0]
+    assert "ZeroDivisionError" in hidden.messages[0]
+    assert "held-back" in run(UPLIFT, naive).headline()
+
+
+def test_function_mistake_blank_and_learner_cannot_mutate_inputs():
+    assert run(UPLIFT, lambda margin, discount: discount / margin).messages == ["d/m."]
+
+    def stub(margin, discount):
+        """Only the docstring, as in the release notebook."""
+
+    assert run(UPLIFT, stub).status == BLANK
+    frame = pd.DataFrame({"x": [1.0, 2.0]})
+    ex = Exercise(id="99.8", title="Sum", answer=Function(Number()),
+                  reference=lambda df: float(df.x.sum()),
+                  cases=(Case("two rows", {"df": frame}),), points=1, hints=("h",), solution="")
+
+    def vandal(df):
+        df["x"] = 0.0
+        return 0.0
+
+    assert run(ex, vandal).status == NOT_YET
+    assert frame.x.tolist() == [1.0, 2.0]
+
+
+def test_specs_are_validated_when_declared():
+    with pytest.raises(ValueError, match="at least one hint"):
+        Exercise(id="99.9", title="x", answer=Number(), reference=lambda d: 1, points=1,
+                 hints=(), solution="")
+    with pytest.raises(ValueError, match="unknown part"):
+        Exercise(id="99.9", title="x", answer=Table("k", {"a": Number()}),
+                 reference=lambda d: 1, points={"b": 1}, hints=("h",), solution="")

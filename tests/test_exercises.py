@@ -1,0 +1,126 @@
+"""Every exercise spec, tested both ways, and every source notebook's layout.
+
+For each exercise in each `graders/chNN.py`: the reference passes (held-back cases included),
+each named mistake's own answer fails with exactly its message, a blank is "not attempted",
+and no message states the expected value. For each source notebook: one grade cell per
+exercise, worth the spec's points, calling the check and the tamper-resistant hidden grade.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from graders import registry
+from graders.answers import Function, Label, Number
+from graders.data import Data
+from graders.engine import BLANK, PASSED, evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = [ex for chapter in registry.chapters() for ex in registry.exercises(chapter)]
+MISTAKES = [(ex, m) for ex in EXERCISES for m in ex.mistakes]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return Data()
+
+
+def learner_answer(exercise, data, mistake=None):
+    """What a learner would hand in: the reference, or the answer a mistake produces."""
+    if isinstance(exercise.answer, Function):
+        return mistake.answer if mistake else exercise.reference
+    answer = exercise.reference(data)
+    if mistake is None:
+        return answer
+    if mistake.part is None:
+        return mistake.answer(data)
+    table = exercise.answer.prepare(answer).copy()
+    wrong = pd.Series(mistake.answer(data))
+    wrong.index = wrong.index.map(str)
+    table.index = table.index.map(str)
+    table[mistake.part] = wrong.reindex(table.index).to_numpy()
+    return table
+
+
+def test_there_are_exercises():
+    assert EXERCISES, "no chapter modules found in graders/"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_reference_passes_public_and_hidden(exercise, data):
+    for hidden in (False, True):
+        result = evaluate(exercise, learner_answer(exercise, data), hidden=hidden, data=data)
+        assert result.status == PASSED, result.text()
+        assert result.score == exercise.max_points
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_blank_is_not_attempted(exercise, data):
+    assert evaluate(exercise, ..., data=data).status == BLANK
+
+
+@pytest.mark.parametrize(("exercise", "mistake"), MISTAKES,
+                         ids=lambda x: getattr(x, "id", None) or getattr(x, "name", ""))
+def test_each_mistake_fails_with_its_own_message(exercise, mistake, data):
+    result = evaluate(exercise, learner_answer(exercise, data, mistake), data=data)
+    assert result.status != PASSED
+    assert mistake.name in result.mistakes, result.text()
+    assert any(message.endswith(mistake.message) for message in result.messages)
+
+
+SCALAR_MISTAKES = [(ex, m) for ex, m in MISTAKES if isinstance(ex.answer, Number | Label)]
+
+
+@pytest.mark.parametrize(("exercise", "mistake"), SCALAR_MISTAKES,
+                         ids=lambda x: getattr(x, "id", None) or getattr(x, "name", ""))
+def test_feedback_never_states_the_answer(exercise, mistake, data):
+    """Per-case and per-column values are covered in test_engine; here, whole answers."""
+    expected = exercise.answer.prepare(exercise.reference(data))
+    text = evaluate(exercise, learner_answer(exercise, data, mistake), data=data).text()
+    if isinstance(expected, str):
+        assert expected.casefold() not in text.casefold()
+        return
+    for shown in {f"{expected:g}", f"{expected:.2f}", f"{expected:,.2f}"}:
+        assert not re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d])", text), shown
+
+
+def test_ids_are_unique_and_match_their_chapter():
+    ids = [ex.id for ex in EXERCISES]
+    assert len(ids) == len(set(ids))
+    for chapter in registry.chapters():
+        for ex in registry.exercises(chapter):
+            assert re.fullmatch(rf"{chapter}\.\d+", ex.id), ex.id
+
+
+GRADE_CELL = re.compile(
+    r'check\("(?P<id>[\d.]+)", (?P<name>\w+)\)\n'
+    r"### BEGIN HIDDEN TESTS\n"
+    r'__import__\("sys"\)\.modules\.pop\("graders\.pristine", None\)\n'
+    r"from graders\.pristine import grade\n"
+    r'grade\("(?P=id)", (?P=name)\)\n'
+    r"### END HIDDEN TESTS"
+)
+
+
+def source_notebook(chapter):
+    return ROOT / "source" / f"ch{chapter}" / f"ch{chapter}_exercises.ipynb"
+
+
+@pytest.mark.parametrize("chapter", registry.chapters())
+def test_source_notebook_has_one_grade_cell_per_exercise(chapter):
+    nb = nbformat.read(source_notebook(chapter), as_version=4)
+    graded = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            match = GRADE_CELL.fullmatch(cell.source.strip())
+            assert match, f"grade cell {meta.get('grade_id')} does not follow docs/authoring.md"
+            assert meta.get("locked"), f"grade cell {meta.get('grade_id')} must be locked"
+            assert match["id"] not in graded, f"two grade cells for {match['id']}"
+            graded[match["id"]] = float(meta["points"])
+    spec = {ex.id: ex.max_points for ex in registry.exercises(chapter)}
+    assert graded == spec
+    assert nb.cells[-1].source.strip() == f'progress("{chapter}")'
