@@ -23,6 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 # The sample shop is generated, not committed: deterministic, rebuilt when the generator changes.
 datasets/.build-stamp: $(STAMP) $(wildcard shoplab/shopgen/*.py)
 	$(BIN)/python -m shoplab.datasets build
+	@touch $@
 
 data: setup
 
