@@ -5,5 +5,6 @@ Learners use `load_table("orders")`; formulas live in topic modules (`shoplab.pr
 """
 
 from shoplab.datasets import DatasetError, load_table, table_names
+from shoplab.notebook import setup_notebook
 
-__all__ = ["DatasetError", "load_table", "table_names"]
+__all__ = ["DatasetError", "load_table", "setup_notebook", "table_names"]
