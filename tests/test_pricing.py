@@ -1,0 +1,193 @@
+"""Chapter 04: pricing formulas against hand-worked examples, the markup rule against a brute
+force search, the price explorer widget's callbacks, and the lesson's claims on the shop data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from shoplab import pricing
+from shoplab.widgets.pricing import CURRENT, DEMAND, OPTIMUM, PROFIT, REVENUE, price_explorer
+
+
+def test_margin_and_markup_by_hand():
+    # price ¥200, cost ¥150: profit ¥50; margin 50/200 = 0.25, markup 50/150 = 1/3
+    assert pricing.gross_margin(200.0, 150.0) == pytest.approx(0.25)
+    assert pricing.markup(200.0, 150.0) == pytest.approx(1 / 3)
+    # 50 % margin: profit equals cost, so markup is 100 %; 25 % markup: 25/125 = 20 % margin
+    assert pricing.markup_from_margin(0.5) == pytest.approx(1.0)
+    assert pricing.margin_from_markup(0.25) == pytest.approx(0.2)
+    for margin in (0.1, 0.33, 0.6):
+        assert pricing.margin_from_markup(pricing.markup_from_margin(margin)) == pytest.approx(
+            margin)
+
+
+def test_margin_and_markup_work_on_series():
+    price, cost = pd.Series([100.0, 40.0]), pd.Series([60.0, 30.0])
+    # (100-60)/100 = 0.4, (40-30)/40 = 0.25; markups 40/60 = 2/3, 10/30 = 1/3
+    assert pricing.gross_margin(price, cost).tolist() == pytest.approx([0.4, 0.25])
+    assert pricing.markup(price, cost).tolist() == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_price_for_margin_by_hand():
+    # cost ¥60 at a 40 % margin: p = 60 / (1 - 0.4) = 100; check (100-60)/100 = 0.4
+    assert pricing.price_for_margin(60.0, 0.4) == pytest.approx(100.0)
+    assert pricing.price_for_margin(48.0, 0.0) == 48.0
+    assert pricing.price_for_margin(48.0, 1.0) == math.inf
+    assert pricing.price_for_margin(48.0, 1.5) == math.inf
+
+
+@pytest.mark.parametrize("price", [199, 39.9, 1299, 19.99, 9])
+def test_charm_prices(price):
+    assert pricing.is_charm_price(price)
+
+
+@pytest.mark.parametrize("price", [200, 45, 1000, 100, 39.5, 0])
+def test_not_charm_prices(price):
+    assert not pricing.is_charm_price(price)
+
+
+def test_arc_elasticity_by_hand_and_symmetric():
+    # ¥10 -> ¥12, 100 -> 80 units: units -20 / midpoint 90 = -0.2222,
+    # price +2 / midpoint 11 = 0.1818; elasticity -0.2222 / 0.1818 = -1.2222
+    assert pricing.arc_elasticity(10, 100, 12, 80) == pytest.approx(-(20 / 90) / (2 / 11))
+    assert pricing.arc_elasticity(10, 100, 12, 80) == pytest.approx(-1.2222, abs=1e-4)
+    assert pricing.arc_elasticity(12, 80, 10, 100) == pytest.approx(
+        pricing.arc_elasticity(10, 100, 12, 80))
+
+
+def test_demand_by_price_averages_weeks():
+    tests = pd.DataFrame({"sku": ["A", "A", "A", "B"], "price": [10.0, 10.0, 12.0, 5.0],
+                          "units": [90, 110, 80, 7]})
+    levels = pricing.demand_by_price(tests).set_index(["sku", "price"])
+    # A at ¥10: (90 + 110) / 2 = 100 units over 2 weeks
+    assert levels.loc[("A", 10.0)].tolist() == [100.0, 2]
+    assert levels.loc[("B", 5.0)].tolist() == [7.0, 1]
+
+
+def test_fit_demand_recovers_a_known_curve():
+    # units = 1000 · p^-2: at ¥10 that is 10 units, at ¥20 2.5 units; the fit is exact
+    prices = np.array([10.0, 20.0, 10.0, 40.0])
+    tests = pd.DataFrame({"sku": "A", "price": prices, "units": 1000 * prices ** -2.0})
+    fitted = pricing.fit_demand(tests)
+    assert fitted.at["A", "elasticity"] == pytest.approx(-2.0)
+    assert fitted.at["A", "scale"] == pytest.approx(1000.0)
+    assert pricing.constant_elasticity_units(10.0, 1000.0, -2.0) == pytest.approx(10.0)
+
+
+def test_markup_rule_by_hand():
+    # c = 100, e = -2: 100 · -2 / -1 = 200 (margin 50 % = -1/e); c = 60, e = -3: 60 · 1.5 = 90
+    assert pricing.profit_maximising_price(100.0, -2.0) == pytest.approx(200.0)
+    assert pricing.profit_maximising_price(60.0, -3.0) == pytest.approx(90.0)
+    assert pricing.profit_maximising_price(100.0, -1.0) == math.inf
+    assert pricing.profit_maximising_price(100.0, -0.5) == math.inf
+
+
+@pytest.mark.parametrize(("cost", "elasticity"), [(100.0, -2.0), (48.06, -2.8), (119.6, -1.6),
+                                                  (30.0, -5.0), (10.0, -1.3)])
+def test_markup_rule_matches_a_grid_search(cost, elasticity):
+    grid = np.linspace(cost, 10 * cost, 200_001)
+    profit = pricing.unit_profit(grid, cost, pricing.constant_elasticity_units(grid, 1e6,
+                                                                                elasticity))
+    step = grid[1] - grid[0]
+    assert abs(grid[np.argmax(profit)] - pricing.profit_maximising_price(cost, elasticity)) <= step
+
+
+def test_inelastic_demand_has_no_interior_optimum():
+    # e = -0.8: profit keeps rising with price, so the grid's best is its right edge
+    grid = np.linspace(50, 5000, 1000)
+    profit = pricing.unit_profit(grid, 50, pricing.constant_elasticity_units(grid, 1e4, -0.8))
+    assert np.argmax(profit) == len(grid) - 1
+
+
+def test_required_uplift_by_hand():
+    # ¥100 price, 50 % margin, 100 units: profit ¥5,000. A 10 % discount leaves ¥40 a unit, so
+    # 5,000 / 40 = 125 units are needed: +25 % = 0.1 / (0.5 - 0.1)
+    assert pricing.required_uplift(0.5, 0.1) == pytest.approx(0.25)
+    assert 100 * (1 + pricing.required_uplift(0.5, 0.1)) * (50 - 10) == pytest.approx(5000)
+    # 40 % margin, 20 % off: per-unit profit halves, sales must double: 0.2 / 0.2 = 1.0
+    assert pricing.required_uplift(0.4, 0.2) == pytest.approx(1.0)
+    assert pricing.required_uplift(0.35, 0.0) == 0.0
+    assert pricing.required_uplift(0.3, 0.3) == math.inf
+    assert pricing.required_uplift(0.3, 0.45) == math.inf
+
+
+# --- the widget -------------------------------------------------------------------------------
+
+def _two_sku_shop():
+    """Noiseless test data: A follows 5e5·p^-2 around ¥99, B 3e6·p^-1.5 around ¥1,299."""
+    products = pd.DataFrame({"sku": ["A", "B"], "name": ["pan", "set"],
+                             "unit_cost": [50.0, 400.0], "list_price": [99.0, 1299.0]})
+    rows = [(sku, float(p), scale * p ** e)
+            for sku, levels, e, scale in (("A", (89, 99, 109), -2.0, 5e5),
+                                          ("B", (1199, 1299, 1399), -1.5, 3e6))
+            for p in levels]
+    return products, pd.DataFrame(rows, columns=["sku", "price", "units"])
+
+
+@pytest.fixture
+def explorer():
+    return price_explorer(*_two_sku_shop())
+
+
+def test_explorer_starts_from_the_fitted_curve(explorer):
+    assert explorer.sku.value == "A"
+    assert (explorer.price.value, explorer.unit_cost.value) == (99.0, 50.0)
+    assert explorer.elasticity.value == pytest.approx(-2.0)
+    fig = explorer.figure
+    x, demand = np.array(fig.data[DEMAND].x), np.array(fig.data[DEMAND].y)
+    assert demand == pytest.approx(5e5 * x ** -2.0, rel=1e-6)
+    assert np.array(fig.data[REVENUE].y) == pytest.approx(x * demand)
+    assert np.array(fig.data[PROFIT].y) == pytest.approx((x - 50.0) * demand)
+    # markup rule: 50 · -2 / -1 = ¥100
+    assert fig.data[OPTIMUM].x == pytest.approx((100.0,))
+    assert "¥100.00" in explorer.readout.value
+
+
+def test_price_slider_moves_the_current_marker(explorer):
+    explorer.price.value = 120.0
+    fig = explorer.figure
+    assert fig.data[CURRENT].x == (120.0,)
+    # (120 - 50) · 5e5 · 120^-2 = 70 · 34.72 = ¥2,430.6
+    assert fig.data[CURRENT].y[0] == pytest.approx(70 * 5e5 / 120 ** 2)
+    assert fig.data[OPTIMUM].x == pytest.approx((100.0,))  # the optimum does not depend on it
+    assert "At ¥120" in explorer.readout.value
+
+
+def test_elasticity_slider_swings_demand_and_moves_the_optimum(explorer):
+    before = np.array(explorer.figure.data[DEMAND].y)
+    explorer.elasticity.value = -3.0
+    fig = explorer.figure
+    x, after = np.array(fig.data[DEMAND].x), np.array(fig.data[DEMAND].y)
+    assert not np.allclose(before, after)
+    anchor = 5e5 * 99.0 ** -2.0  # the curve pivots on the list price's fitted units
+    assert after == pytest.approx(anchor * (x / 99.0) ** -3.0, rel=1e-6)
+    # 50 · -3 / -2 = ¥75
+    assert fig.data[OPTIMUM].x == pytest.approx((75.0,))
+    assert fig.data[OPTIMUM].y[0] == pytest.approx(max(fig.data[PROFIT].y), rel=1e-3)
+
+
+def test_inelastic_demand_hides_the_optimum(explorer):
+    explorer.elasticity.value = -0.8
+    assert explorer.figure.data[OPTIMUM].x == ()
+    assert "no finite profit-maximising price" in explorer.readout.value
+
+
+def test_unit_cost_slider_moves_the_optimum(explorer):
+    explorer.unit_cost.value = 60.0
+    assert explorer.figure.data[OPTIMUM].x == pytest.approx((120.0,))  # 60 · -2 / -1
+
+
+def test_choosing_another_sku_resets_the_controls(explorer):
+    explorer.elasticity.value = -4.0
+    explorer.sku.value = "B"
+    assert (explorer.price.value, explorer.unit_cost.value) == (1299.0, 400.0)
+    assert explorer.elasticity.value == pytest.approx(-1.5)
+    assert explorer.price.min <= 1299.0 <= explorer.price.max
+    # 400 · -1.5 / -0.5 = ¥1,200
+    assert explorer.figure.data[OPTIMUM].x == pytest.approx((1200.0,))
+    explorer.sku.value = "A"
+    assert explorer.price.max < 1299.0 and explorer.price.value == 99.0
