@@ -1,0 +1,158 @@
+"""Chapter 06: ad formulas against hand-worked examples, the response-curve fit, the budget
+allocator widget, and the claims the lesson makes about the shop's campaigns."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from shoplab import ads
+from shoplab.widgets.ads import BREAK_EVEN, budget_allocator
+
+
+def test_metric_tree_on_a_hand_worked_campaign():
+    # 20,000 impressions, 400 clicks, ¥1,200 spend, 12 orders, ¥3,600 revenue
+    assert ads.click_through_rate(400, 20_000) == pytest.approx(0.02)  # 400 / 20,000
+    assert ads.cost_per_click(1200, 400) == pytest.approx(3.0)  # 1,200 / 400
+    assert ads.cost_per_mille(1200, 20_000) == pytest.approx(60.0)  # 1,200 / 20,000 × 1,000
+    assert ads.conversion_rate(12, 400) == pytest.approx(0.03)  # 12 / 400
+    assert ads.cost_per_acquisition(1200, 12) == pytest.approx(100.0)  # 1,200 / 12
+    assert ads.return_on_ad_spend(3600, 1200) == pytest.approx(3.0)  # 3,600 / 1,200
+
+
+def test_roas_is_not_profit_roi():
+    # margin 25 %: break-even ROAS = 1 / 0.25 = 4; at ROAS 3 the ads keep 3,600 × 0.25 = 900
+    # of contribution for ¥1,200 spent: ROI = (900 − 1,200) / 1,200 = −0.25
+    assert ads.break_even_roas(0.25) == pytest.approx(4.0)
+    assert ads.profit_roi(3600, 1200, 0.25) == pytest.approx(-0.25)
+    assert ads.profit_roi(4800, 1200, 0.25) == pytest.approx(0.0)  # exactly at break-even
+
+
+def test_nothing_bought_is_an_infinite_cost_and_a_zero_rate():
+    assert ads.cost_per_click(300, 0) == math.inf
+    assert ads.cost_per_acquisition(300, 0) == math.inf
+    assert ads.conversion_rate(0, 0) == 0.0
+    assert ads.return_on_ad_spend(0, 0) == 0.0
+
+
+def test_campaign_metrics_sum_days_before_dividing():
+    days = pd.DataFrame({
+        "campaign_id": ["A", "A", "B"],
+        "impressions": [1000, 9000, 500],
+        "clicks": [10, 190, 0],
+        "spend": [50.0, 250.0, 40.0],
+        "attributed_orders": [1, 2, 0],
+        "attributed_revenue": [100.0, 500.0, 0.0],
+    })
+    table = ads.campaign_metrics(days)
+    # A: 200 clicks / 10,000 impressions = 0.02 (the mean of the daily CTRs would be 0.0156)
+    assert table.at["A", "ctr"] == pytest.approx(0.02)
+    assert table.at["A", "cpm"] == pytest.approx(30.0)  # 300 / 10,000 × 1,000
+    assert table.at["A", "cpa"] == pytest.approx(100.0)  # 300 / 3
+    assert table.at["A", "roas"] == pytest.approx(2.0)  # 600 / 300
+    # B: ¥40 for 500 impressions and no clicks
+    assert table.at["B", "cpc"] == math.inf and table.at["B", "cpa"] == math.inf
+    assert table.at["B", "ctr"] == 0.0 and table.at["B", "cvr"] == 0.0
+    assert table.at["B", "cpm"] == pytest.approx(80.0)  # 40 / 500 × 1,000
+
+
+def test_unit_economics_of_a_tiny_shop():
+    orders = pd.DataFrame({
+        "order_id": ["O1", "O2", "O3"], "customer_id": ["C1", "C2", "C3"],
+        "order_time": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]),
+        "channel": ["platform", "livestream", "platform"],
+        "status": ["completed", "refunded", "cancelled"],
+        "order_amount": [100.0, 200.0, 50.0], "shipping_fee": [0.0, 6.0, 0.0],
+    })
+    items = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "sku": ["A", "B", "A"],
+                          "quantity": [2, 1, 1]})
+    products = pd.DataFrame({"sku": ["A", "B"], "unit_cost": [20.0, 80.0]})
+    fees = pd.DataFrame({"channel": ["platform", "livestream"],
+                         "commission_rate": [0.05, 0.08], "payment_fee_rate": [0.006, 0.006]})
+    shipments = pd.DataFrame({"order_id": ["O1", "O2"], "shipping_cost": [8.0, 10.0]})
+    shares = ads.unit_economics(orders, items, products, fees, shipments)
+    # GMV = 100 + 200 = 300 (the cancelled order was never paid)
+    # product cost 2 × 20 = 40 (O2's goods came back); commission 100×0.05 + 200×0.08 = 21;
+    # payment fees 300 × 0.006 = 1.8; shipping 8 + 10 − 6 = 12; returns 200
+    # contribution = 300 − 40 − 21 − 1.8 − 12 − 200 = 25.2 → 25.2 / 300 = 0.084
+    assert shares["product_cost"] == pytest.approx(40 / 300)
+    assert shares["shipping"] == pytest.approx(12 / 300)
+    assert shares["contribution_margin"] == pytest.approx(0.084)
+    assert shares["gross_margin"] == pytest.approx(260 / 300)
+    # new customers: C1 and C2 (C3 never paid); ¥500 of ads / 2 = ¥250 each
+    assert list(ads.first_paid_orders(orders)["customer_id"]) == ["C1", "C2"]
+    assert ads.customer_acquisition_cost(500.0, 2) == pytest.approx(250.0)
+
+
+def test_fit_recovers_a_known_response_curve():
+    rng = np.random.default_rng(6)
+    spend = rng.uniform(200, 5000, 400)
+    revenue = 30.0 * spend ** 0.7 * np.exp(rng.normal(0, 0.2, spend.size))
+    curve = ads.fit_response_curve(spend, revenue)
+    assert curve.elasticity == pytest.approx(0.7, abs=0.05)
+    assert curve.scale == pytest.approx(30.0, rel=0.3)
+    # with diminishing returns ROAS falls as spend grows
+    assert curve.roas(4000) < curve.roas(1000)
+
+
+def test_max_spend_at_roas_solves_the_curve():
+    # ROAS = 100 × s^(0.5 − 1) = 2 → √s = 50 → s = 2,500
+    assert ads.max_spend_at_roas(100, 0.5, 2.0) == pytest.approx(2500.0)
+    curve = ads.ResponseCurve(100, 0.5)
+    assert curve.roas(2500.0) == pytest.approx(2.0)
+
+
+def synthetic_campaigns(seed=11) -> pd.DataFrame:
+    """Two channels with known curves: search (scale 40, elasticity 0.8), display (60, 0.5)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for channel, scale, elasticity in (("search_ads", 40.0, 0.8), ("display_ads", 60.0, 0.5)):
+        for day in pd.date_range("2025-01-01", periods=120):
+            spend = float(rng.uniform(300, 3000))
+            revenue = scale * spend ** elasticity * float(np.exp(rng.normal(0, 0.1)))
+            rows.append({"date": day, "campaign_id": channel[:2], "ad_channel": channel,
+                         "spend": spend, "attributed_revenue": revenue,
+                         "attributed_orders": max(1, round(revenue / 150))})
+    return pd.DataFrame(rows)
+
+
+def test_plan_adds_up():
+    curves = {"a": ads.ResponseCurve(10.0, 1.0), "b": ads.ResponseCurve(4.0, 1.0)}
+    table = ads.plan(curves, {"a": 100.0, "b": 200.0}, {"a": 50.0, "b": 80.0}, 0.3)
+    # a: revenue 1,000, orders 20, contribution 300 − 100 = 200
+    # b: revenue 800, orders 10, contribution 240 − 200 = 40
+    assert table.at["total", "revenue"] == pytest.approx(1800.0)
+    assert table.at["total", "orders"] == pytest.approx(30.0)
+    assert table.at["total", "contribution"] == pytest.approx(240.0)
+    assert table.at["total", "roas"] == pytest.approx(1800 / 300)
+
+
+def test_moving_a_slider_moves_revenue_and_blended_roas_not_break_even():
+    widget = budget_allocator(synthetic_campaigns(), contribution_margin=0.3)
+    before = widget.table()
+    bars = list(widget.figure.data[0].y)
+    line = list(widget.figure.data[BREAK_EVEN].y)
+    assert line == pytest.approx([1 / 0.3] * 3)
+    readout = widget.readout.value
+
+    search = widget.sliders["search_ads"]
+    search.value = min(search.max, 2 * search.value)
+    after = widget.table()
+    assert after.at["search_ads", "revenue"] > before.at["search_ads", "revenue"]
+    assert after.at["total", "roas"] != pytest.approx(before.at["total", "roas"])
+    assert list(widget.figure.data[0].y) != pytest.approx(bars)
+    # diminishing returns: doubling search spend lowers search's ROAS on the chart
+    assert widget.figure.data[0].y[list(widget.figure.data[0].x).index("search_ads")] < bars[
+        list(widget.figure.data[0].x).index("search_ads")]
+    assert list(widget.figure.data[BREAK_EVEN].y) == pytest.approx(line)
+    assert widget.readout.value != readout
+
+
+def test_readout_says_when_the_plan_loses_money():
+    widget = budget_allocator(synthetic_campaigns(), contribution_margin=0.05)  # break-even 20
+    assert "loses money" in widget.readout.value
+    generous = budget_allocator(synthetic_campaigns(), contribution_margin=0.9)
+    for slider in generous.sliders.values():
+        slider.value = slider.max / 10
+    assert "profitable" in generous.readout.value
