@@ -1,0 +1,161 @@
+"""The sales funnel (销售漏斗) and the A/B test of a checkout change.
+
+The course measures conversion **per session** (one visit): every funnel flag in the
+`sessions` table belongs to one visit, so each stage is a count of sessions and each rate has
+sessions below and above the line. A session *converts* when its order was **paid** (status
+completed or refunded, as in `shoplab.metrics`), not merely placed.
+
+The A/B test follows the textbook two-proportion z-test: the test statistic uses the
+**pooled** standard error (under "no difference" both groups share one rate), while the 95 %
+confidence interval for the difference uses the **unpooled** one (Wald interval); see e.g.
+OpenIntro Statistics, 4th ed., §6.2.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from shoplab import metrics
+
+# Funnel stages in order; all but the first and last are flags in the sessions table.
+STAGES = ("visited", "viewed_product", "added_to_cart", "started_checkout", "placed_order",
+          "paid")
+STAGE_LABELS = dict(zip(STAGES, ("Visit", "View product", "Add to cart", "Checkout",
+                                  "Order placed", "Paid"), strict=True))
+# A step is named after the two stages it joins.
+STEPS = ("visit_to_view", "view_to_cart", "cart_to_checkout", "checkout_to_order",
+         "order_to_paid")
+SEGMENTS = ("device", "traffic_source", "visitor_type")
+Z_95 = 1.959963984540054  # the normal quantile for a two-sided 95 % level
+
+
+def paid_sessions(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
+    """True for each session whose order was paid (completed or refunded)."""
+    return sessions["order_id"].isin(metrics.paid(orders)["order_id"])
+
+
+def with_paid(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """The sessions table with a `paid` column: the funnel's last stage."""
+    return sessions.assign(paid=paid_sessions(sessions, orders))
+
+
+def stage_counts(sessions: pd.DataFrame) -> pd.Series:
+    """Sessions reaching each stage (needs the `paid` column from `with_paid`)."""
+    counts = {"visited": len(sessions)}
+    counts |= {stage: int(sessions[stage].sum()) for stage in STAGES[1:]}
+    return pd.Series(counts, name="sessions")
+
+
+def step_conversion(counts: pd.Series) -> pd.Series:
+    """Each stage as a share of the stage before it; the first stage is 1.0 by convention."""
+    previous = counts.shift(1).fillna(counts.iloc[0])
+    return metrics.rate(counts, previous).rename("step_conversion")
+
+
+def overall_conversion(counts: pd.Series) -> pd.Series:
+    """Each stage as a share of all visits: what the funnel keeps from the top."""
+    return metrics.rate(counts, pd.Series(counts.iloc[0], index=counts.index)).rename(
+        "overall_conversion")
+
+
+def step_drop_off(counts: pd.Series) -> pd.Series:
+    """Drop-off (流失率) of each step: the share of the previous stage that does not go on."""
+    rates = step_conversion(counts).iloc[1:]
+    return pd.Series(1 - rates.to_numpy(), index=list(STEPS), name="drop_off")
+
+
+def leakiest_step(counts: pd.Series) -> str:
+    """The step that loses the largest share of the sessions reaching it."""
+    return str(step_drop_off(counts).idxmax())
+
+
+def funnel_table(sessions: pd.DataFrame) -> pd.DataFrame:
+    """Counts, step conversion, overall conversion and drop-off per stage, in one table."""
+    counts = stage_counts(sessions)
+    table = pd.concat([counts, step_conversion(counts), overall_conversion(counts)], axis=1)
+    table["drop_off"] = 1 - table["step_conversion"]
+    table.index.name = "stage"
+    return table
+
+
+def conversion_rate(sessions: pd.DataFrame) -> float:
+    """Paid sessions ÷ sessions; 0.0 when there was no traffic."""
+    return metrics.rate(int(sessions["paid"].sum()), len(sessions))
+
+
+def visitor_conversion_rate(sessions: pd.DataFrame) -> float:
+    """Buying visitors ÷ unique visitors: the per-visitor view of conversion."""
+    buyers = sessions.loc[sessions["paid"], "visitor_id"].nunique()
+    return metrics.rate(buyers, sessions["visitor_id"].nunique())
+
+
+def conversion_by(sessions: pd.DataFrame, segment: str) -> pd.Series:
+    """Per-session conversion rate of each segment (device, traffic source, ...)."""
+    grouped = sessions.groupby(segment)["paid"]
+    return metrics.rate(grouped.sum(), grouped.size()).rename("conversion_rate")
+
+
+def gmv_from_funnel(visits: float, conversion: float, aov: float) -> float:
+    """GMV = visits × conversion rate × AOV, ¥ (the merchant's GMV formula)."""
+    return visits * conversion * aov
+
+
+def what_if_fewer_drop_offs(counts: pd.Series, step: str, cut: float, aov: float) -> dict:
+    """Extra paid orders and GMV if `step`'s drop-off fell by the fraction `cut`.
+
+    The later steps keep their conversion rates, so every stage after the improved step
+    grows in proportion: paid orders × (new step conversion ÷ old step conversion).
+    """
+    old = float(step_conversion(counts).iloc[STEPS.index(step) + 1])
+    new = 1 - (1 - old) * (1 - cut)
+    extra_orders = float(counts["paid"]) * (metrics.rate(new, old) - 1)
+    return {"step": step, "old_conversion": old, "new_conversion": new,
+            "extra_orders": extra_orders, "extra_gmv": extra_orders * aov}
+
+
+def ab_counts(sessions: pd.DataFrame) -> pd.DataFrame:
+    """Sessions and paid sessions per checkout variant (A = control, B = the change)."""
+    test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
+    table = test.groupby("checkout_variant")["paid"].agg(sessions="size", conversions="sum")
+    table["conversion_rate"] = metrics.rate(table["conversions"], table["sessions"])
+    return table
+
+
+def two_proportion_z(conversions_a, sessions_a, conversions_b, sessions_b) -> float:
+    """z for "B converts differently from A", with the pooled standard error.
+
+    Positive z means B's rate is higher. 0.0 when the pooled rate is 0 or 1 (no variation).
+    """
+    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b
+    pooled = (conversions_a + conversions_b) / (sessions_a + sessions_b)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / sessions_a + 1 / sessions_b))
+    return float((p_b - p_a) / se) if se else 0.0
+
+
+def two_sided_p_value(z: float) -> float:
+    """P(|Z| ≥ |z|) for a standard normal Z."""
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def difference_ci(conversions_a, sessions_a, conversions_b, sessions_b,
+                  z: float = Z_95) -> tuple[float, float]:
+    """95 % confidence interval for p_B − p_A, with the unpooled (Wald) standard error."""
+    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b
+    se = math.sqrt(p_a * (1 - p_a) / sessions_a + p_b * (1 - p_b) / sessions_b)
+    diff = p_b - p_a
+    return float(diff - z * se), float(diff + z * se)
+
+
+def ab_decision(low: float, high: float) -> str:
+    """The course's rule on the 95 % interval for p_B − p_A.
+
+    "ship" when the whole interval is above zero (B is better, beyond chance); "don't ship"
+    when it is entirely below zero; "keep testing" when it contains zero (not yet known).
+    """
+    if low > 0:
+        return "ship"
+    if high < 0:
+        return "don't ship"
+    return "keep testing"
