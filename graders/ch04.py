@@ -1,0 +1,331 @@
+"""Chapter 04 — Pricing: margin vs markup, cost-plus prices, elasticity from the price test,
+the profit-maximising price and the discount break-even."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graders.answers import Function, LabelSet, Number, Series
+from graders.spec import Case, Exercise, Mistake
+from shoplab import pricing
+
+ARC_SKU = "HW-008"
+ELASTICITY_TOLERANCE = 0.005  # elasticities rounded to two decimals still pass
+
+
+def _catalogue(data) -> pd.DataFrame:
+    return data.products.set_index("sku")
+
+
+def _arc_levels(data) -> tuple[float, float, float, float]:
+    """(lowest price, its weekly units, highest price, its weekly units) of ARC_SKU."""
+    levels = pricing.demand_by_price(data.price_tests).query("sku == @ARC_SKU")
+    low, high = levels.loc[levels.price.idxmin()], levels.loc[levels.price.idxmax()]
+    return float(low.price), float(low.units), float(high.price), float(high.units)
+
+
+def _simple_change_elasticity(p_old, q_old, p_new, q_new) -> float:
+    """The misconception: % changes measured from one level instead of the midpoint."""
+    return ((q_new - q_old) / q_old) / ((p_new - p_old) / p_old)
+
+
+def _fitted_elasticity(data) -> pd.Series:
+    return pricing.fit_demand(data.price_tests)["elasticity"]
+
+
+def _level_mean_elasticity(data) -> pd.Series:
+    """The misconception: one point per price level (average week) instead of one per week."""
+    levels = pricing.demand_by_price(data.price_tests)
+    return pricing.fit_demand(levels)["elasticity"]
+
+
+def _linear_slope(data) -> pd.Series:
+    """The misconception: units per ¥ (slope in levels), which is not an elasticity."""
+    return pd.Series({sku: np.polyfit(w.price, w.units, 1)[0]
+                      for sku, w in data.price_tests.groupby("sku")})
+
+
+def _priced_below_optimum(data, below: bool = True) -> list[str]:
+    catalogue = _catalogue(data)
+    chosen = []
+    for sku, elasticity in _fitted_elasticity(data).items():
+        best = pricing.profit_maximising_price(catalogue.at[sku, "unit_cost"], elasticity)
+        if (catalogue.at[sku, "list_price"] < best) == below:
+            chosen.append(sku)
+    return chosen
+
+
+def _shop_cost(sku: str):
+    return lambda data: float(_catalogue(data).at[sku, "unit_cost"])
+
+
+EXERCISES = (
+    Exercise(
+        id="04.1",
+        title="Gross margin of every product",
+        answer=Series("fraction"),
+        reference=lambda data: pricing.gross_margin(
+            _catalogue(data).list_price, _catalogue(data).unit_cost),
+        mistakes=(
+            Mistake("markup_for_margin",
+                    lambda data: pricing.markup(_catalogue(data).list_price,
+                                                _catalogue(data).unit_cost),
+                    "That is markup (profit ÷ unit cost). Gross margin divides the profit by the "
+                    "selling price."),
+            Mistake("cost_share",
+                    lambda data: _catalogue(data).unit_cost / _catalogue(data).list_price,
+                    "That is the cost's share of the price (unit cost ÷ price): the margin is "
+                    "what is left, the profit's share."),
+        ),
+        hints=(
+            "Gross margin (毛利率) is the profit per unit as a share of the selling price.",
+            "Profit per unit is list_price − unit_cost. Index the products by sku first.",
+            "margin = (list_price − unit_cost) ÷ list_price, one value per SKU.",
+        ),
+        solution=(
+            'catalogue = products.set_index("sku")\n'
+            "margin = (catalogue.list_price - catalogue.unit_cost) / catalogue.list_price"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="04.2",
+        title="Markup of every product",
+        answer=Series("fraction"),
+        reference=lambda data: pricing.markup(
+            _catalogue(data).list_price, _catalogue(data).unit_cost),
+        mistakes=(
+            Mistake("margin_for_markup",
+                    lambda data: pricing.gross_margin(_catalogue(data).list_price,
+                                                      _catalogue(data).unit_cost),
+                    "That is gross margin (profit ÷ price). Markup divides the profit by the "
+                    "unit cost."),
+            Mistake("price_over_cost",
+                    lambda data: _catalogue(data).list_price / _catalogue(data).unit_cost,
+                    "That is price ÷ cost, which is 1 + markup: the markup is only the part "
+                    "added on top of the cost."),
+        ),
+        hints=(
+            "Markup (加价率) is the profit per unit as a share of what the unit cost you.",
+            "Same numerator as the margin, different denominator.",
+            "markup = (list_price − unit_cost) ÷ unit_cost, one value per SKU.",
+        ),
+        solution=(
+            'catalogue = products.set_index("sku")\n'
+            "markup = (catalogue.list_price - catalogue.unit_cost) / catalogue.unit_cost"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="04.3",
+        title="Cost-plus price for a target margin",
+        answer=Function(returns=Number("yuan")),
+        reference=pricing.price_for_margin,
+        cases=(
+            Case("a ¥100 cost and a 20 % margin", {"unit_cost": 100.0, "margin": 0.2}),
+            Case("the chef knife's cost and a 60 % margin",
+                 lambda data: {"unit_cost": _shop_cost("HW-008")(data), "margin": 0.6}),
+        ),
+        hidden=(
+            Case("a zero margin", {"unit_cost": 48.0, "margin": 0.0}),
+            Case("a 100 % margin", {"unit_cost": 48.0, "margin": 1.0}),
+            Case("a margin above 100 %", {"unit_cost": 48.0, "margin": 1.25}),
+            Case("a negative margin (selling below cost)", {"unit_cost": 80.0, "margin": -0.25}),
+        ),
+        mistakes=(
+            Mistake("markup_for_margin", lambda unit_cost, margin: unit_cost * (1 + margin),
+                    "cost × (1 + m) adds m as a markup on cost; then the margin on the price "
+                    "comes out smaller than m. Solve (p − c) ÷ p = m for p."),
+        ),
+        hints=(
+            "Start from the definition: margin m = (p − c) ÷ p, and solve it for the price p.",
+            "p − c = m·p, so p·(1 − m) = c.",
+            "p = c ÷ (1 − m). When m ≥ 1 no price works: return math.inf before dividing.",
+        ),
+        solution=(
+            "def price_for_margin(unit_cost, margin):\n"
+            "    if margin >= 1:\n"
+            "        return math.inf\n"
+            "    return unit_cost / (1 - margin)"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="04.4",
+        title=f"Arc elasticity of {ARC_SKU} in the price test",
+        answer=Number("number", tol=ELASTICITY_TOLERANCE),
+        reference=lambda data: pricing.arc_elasticity(*_arc_levels(data)),
+        mistakes=(
+            Mistake("sign_flipped", lambda data: -pricing.arc_elasticity(*_arc_levels(data)),
+                    "Right size, wrong sign: a higher price sold fewer units, so the elasticity "
+                    "is negative. Subtract the low level from the high one in both changes."),
+            Mistake("simple_change_from_low",
+                    lambda data: _simple_change_elasticity(*_arc_levels(data)),
+                    "You measured both % changes from the low price level. The arc (midpoint) "
+                    "formula divides each change by the average of the two levels."),
+            Mistake("simple_change_from_high",
+                    lambda data: _simple_change_elasticity(*_arc_levels(data)[2:],
+                                                           *_arc_levels(data)[:2]),
+                    "You measured both % changes from the high price level. The arc (midpoint) "
+                    "formula divides each change by the average of the two levels."),
+            Mistake("inverted",
+                    lambda data: 1 / pricing.arc_elasticity(*_arc_levels(data)),
+                    "Upside down: elasticity is the % change in units divided by the % change "
+                    "in price."),
+        ),
+        hints=(
+            "First average the weekly units at each tested price of this SKU; then take the "
+            "lowest and the highest price.",
+            "Arc elasticity = (% change in units) ÷ (% change in price), where each % change is "
+            "the difference divided by the midpoint (average) of the two values.",
+            "((q2 − q1) ÷ ((q1 + q2)/2)) ÷ ((p2 − p1) ÷ ((p1 + p2)/2)); it should be negative.",
+        ),
+        solution=(
+            f'weekly = price_tests[price_tests.sku == "{ARC_SKU}"].groupby("price").units.mean()\n'
+            "p1, p2 = weekly.index.min(), weekly.index.max()\n"
+            "q1, q2 = weekly[p1], weekly[p2]\n"
+            "arc = ((q2 - q1) / ((q1 + q2) / 2)) / ((p2 - p1) / ((p1 + p2) / 2))"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="04.5",
+        title="Log-log elasticity of every tested SKU",
+        answer=Series("number", tol=ELASTICITY_TOLERANCE),
+        reference=_fitted_elasticity,
+        mistakes=(
+            Mistake("sign_flipped", lambda data: -_fitted_elasticity(data),
+                    "Right sizes, wrong sign: fit ln(units) on ln(price) (units are y, price "
+                    "is x), and the slope comes out negative."),
+            Mistake("level_means", _level_mean_elasticity,
+                    "You fitted one point per price level. Fit every week of the test: one "
+                    "point per row of price_tests."),
+            Mistake("linear_slope", _linear_slope,
+                    "That slope is in units per ¥, not an elasticity. Take logs of both price "
+                    "and units before fitting."),
+        ),
+        hints=(
+            "Constant-elasticity demand units = A · price^e becomes a straight line in logs: "
+            "ln(units) = ln(A) + e · ln(price).",
+            "For each SKU, fit a line through (ln price, ln units), one point per week: "
+            "np.polyfit(x, y, 1) returns [slope, intercept].",
+            "The slope is the elasticity. Collect one slope per SKU into a Series indexed by sku.",
+        ),
+        solution=(
+            "elasticity = pd.Series({\n"
+            '    sku: np.polyfit(np.log(weeks.price), np.log(weeks.units), 1)[0]\n'
+            '    for sku, weeks in price_tests.groupby("sku")\n'
+            "})"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="04.6",
+        title="Profit-maximising price from the markup rule",
+        answer=Function(returns=Number("yuan")),
+        reference=pricing.profit_maximising_price,
+        cases=(
+            Case("a ¥100 cost and elasticity −2", {"unit_cost": 100.0, "elasticity": -2.0}),
+            Case("a ¥60 cost and elasticity −3", {"unit_cost": 60.0, "elasticity": -3.0}),
+            Case("the air fryer's cost and elasticity −2.3",
+                 lambda data: {"unit_cost": _shop_cost("HW-027")(data), "elasticity": -2.3}),
+        ),
+        hidden=(
+            Case("elasticity exactly −1", {"unit_cost": 100.0, "elasticity": -1.0}),
+            Case("inelastic demand, elasticity −0.5", {"unit_cost": 100.0, "elasticity": -0.5}),
+            Case("barely elastic demand, elasticity −1.05",
+                 {"unit_cost": 50.0, "elasticity": -1.05}),
+            Case("very elastic demand, elasticity −10", {"unit_cost": 50.0, "elasticity": -10.0}),
+        ),
+        mistakes=(
+            Mistake("sign_flipped",
+                    lambda unit_cost, elasticity: unit_cost * elasticity / (elasticity - 1),
+                    "That is the rule written for the size of the elasticity, |e|/(|e| − 1), "
+                    "fed a negative e. With the signed elasticity it is c · e / (1 + e)."),
+            Mistake("margin_as_markup",
+                    lambda unit_cost, elasticity: unit_cost * (1 - 1 / elasticity),
+                    "−1/e is the best *margin* (a share of the price), not a markup on cost. "
+                    "Solve (p − c) ÷ p = −1/e for p."),
+        ),
+        hints=(
+            "At the best price the margin (p − c) ÷ p equals −1/e (the inverse elasticity rule).",
+            "Solving for p gives the markup rule p* = c · e / (1 + e). Check: c = 100, e = −2 "
+            "gives 200.",
+            "When e ≥ −1 demand is inelastic: every price rise adds profit, there is no finite "
+            "best price. Return math.inf in that case, before the formula divides by 1 + e.",
+        ),
+        solution=(
+            "def profit_maximising_price(unit_cost, elasticity):\n"
+            "    if elasticity >= -1:\n"
+            "        return math.inf\n"
+            "    return unit_cost * elasticity / (1 + elasticity)"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="04.7",
+        title="Sales uplift a discount needs to break even",
+        answer=Function(returns=Number("fraction")),
+        reference=pricing.required_uplift,
+        cases=(
+            Case("a 50 % margin and a 10 % discount", {"margin": 0.5, "discount": 0.1}),
+            Case("a 40 % margin and a 20 % discount", {"margin": 0.4, "discount": 0.2}),
+        ),
+        hidden=(
+            Case("no discount", {"margin": 0.35, "discount": 0.0}),
+            Case("a discount equal to the margin", {"margin": 0.3, "discount": 0.3}),
+            Case("a discount larger than the margin", {"margin": 0.3, "discount": 0.45}),
+            Case("the wok's margin and a 15 % discount",
+                 lambda data: {"margin": float(pricing.gross_margin(
+                     _catalogue(data).at["HW-001", "list_price"],
+                     _catalogue(data).at["HW-001", "unit_cost"])), "discount": 0.15}),
+        ),
+        mistakes=(
+            Mistake("discount_over_margin", lambda margin, discount: discount / margin,
+                    "d ÷ m is the share of the profit the discount gives away, not the extra "
+                    "sales that win it back: each unit now earns only m − d, so divide by that."),
+            Mistake("volume_ratio", lambda margin, discount: margin / (margin - discount),
+                    "That is the new volume as a multiple of the old (1 + uplift). The uplift "
+                    "is the extra part only: subtract 1."),
+        ),
+        hints=(
+            "Before: units × m of profit per ¥ of price. After the discount each unit earns "
+            "m − d. How many more units keep total profit the same?",
+            "new units ÷ old units = m ÷ (m − d); the uplift is that minus 1.",
+            "uplift = d ÷ (m − d). If d ≥ m every sale loses money or earns nothing: return "
+            "math.inf.",
+        ),
+        solution=(
+            "def required_uplift(margin, discount):\n"
+            "    if discount >= margin:\n"
+            "        return math.inf\n"
+            "    return discount / (margin - discount)"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="04.8",
+        title="Which tested products are priced below their profit-maximising price?",
+        answer=LabelSet(),
+        reference=_priced_below_optimum,
+        mistakes=(
+            Mistake("reversed", lambda data: _priced_below_optimum(data, below=False),
+                    "Those are the products priced *above* their profit-maximising price "
+                    "(candidates for a price cut). The question asks for the under-priced ones."),
+        ),
+        hints=(
+            "For each tested SKU, use its fitted elasticity (04.5) and unit cost to get p* "
+            "with your profit_maximising_price (04.6).",
+            "Compare p* with the SKU's list_price.",
+            "Under-priced means list_price < p*: raising the price towards p* would add profit.",
+        ),
+        solution=(
+            'catalogue = products.set_index("sku")\n'
+            "best = {sku: profit_maximising_price(catalogue.unit_cost[sku], e)\n"
+            "        for sku, e in elasticity.items()}\n"
+            "underpriced = [sku for sku, p in best.items() if catalogue.list_price[sku] < p]"
+        ),
+        points=2,
+    ),
+)
