@@ -167,19 +167,55 @@ def fit_response_curve(spend, revenue) -> ResponseCurve:
     return ResponseCurve(float(np.exp(log_scale)), float(elasticity))
 
 
-def daily_by_channel(campaigns: pd.DataFrame) -> pd.DataFrame:
-    """Spend, orders and revenue per ad channel per day (all its campaigns together)."""
-    cols = ["spend", "attributed_orders", "attributed_revenue"]
-    return campaigns.groupby(["ad_channel", "date"])[cols].sum().reset_index()
-
-
 def fit_response_curves(campaigns: pd.DataFrame) -> dict[str, ResponseCurve]:
-    """One response curve per ad channel, fitted on its daily rows."""
-    daily = daily_by_channel(campaigns)
+    """One response curve per campaign, fitted on its daily rows.
+
+    Per campaign, not per channel: a channel's daily total mixes campaigns that run on
+    different days (a festival blitz spends big exactly when shoppers buy most), and that
+    mix can masquerade as returns that grow with spend.
+    """
     return {
-        channel: fit_response_curve(rows["spend"], rows["attributed_revenue"])
-        for channel, rows in daily.groupby("ad_channel")
+        campaign: fit_response_curve(rows["spend"], rows["attributed_revenue"])
+        for campaign, rows in campaigns.groupby("campaign_id")
     }
+
+
+def always_on(campaigns: pd.DataFrame) -> list[str]:
+    """Campaigns that ran every day from their first day to their last (no event-only ones)."""
+    span = campaigns.groupby("campaign_id")["date"].agg(["min", "max", "nunique"])
+    days = (span["max"] - span["min"]).dt.days + 1
+    return list(span.index[span["nunique"] == days])
+
+
+@dataclass(frozen=True)
+class ChannelCurve:
+    """A channel's always-on campaigns as one budget: split in today's shares, each on its curve.
+
+    `budget` is today's daily spend (the campaigns' average daily spends added up) and
+    `order_value` the channel's attributed revenue per attributed order, ¥.
+    """
+
+    curves: dict[str, ResponseCurve]
+    shares: dict[str, float]
+    budget: float
+    order_value: float
+
+    def revenue(self, spend):
+        return sum(curve.revenue(self.shares[c] * spend) for c, curve in self.curves.items())
+
+
+def channel_curves(campaigns: pd.DataFrame) -> dict[str, ChannelCurve]:
+    """A `ChannelCurve` per ad channel, from its always-on campaigns' daily rows."""
+    daily = campaigns[campaigns["campaign_id"].isin(always_on(campaigns))]
+    curves = fit_response_curves(daily)
+    result = {}
+    for channel, rows in daily.groupby("ad_channel"):
+        per_day = rows.groupby("campaign_id")["spend"].mean()
+        result[channel] = ChannelCurve(
+            {c: curves[c] for c in per_day.index}, (per_day / per_day.sum()).to_dict(),
+            float(per_day.sum()),
+            float(rows["attributed_revenue"].sum() / rows["attributed_orders"].sum()))
+    return result
 
 
 def max_spend_at_roas(scale: float, elasticity: float, target_roas: float) -> float:
@@ -190,8 +226,8 @@ def max_spend_at_roas(scale: float, elasticity: float, target_roas: float) -> fl
     return (scale / target_roas) ** (1.0 / (1.0 - elasticity))
 
 
-def plan(curves: dict[str, ResponseCurve], spend: dict[str, float],
-         order_value: dict[str, float], contribution_margin: float) -> pd.DataFrame:
+def plan(curves: dict[str, ChannelCurve], spend: dict[str, float],
+         contribution_margin: float) -> pd.DataFrame:
     """Predicted daily revenue, orders, contribution after ads and ROAS per channel, plus total.
 
     Orders = predicted revenue ÷ the channel's attributed order value; contribution after
@@ -202,7 +238,7 @@ def plan(curves: dict[str, ResponseCurve], spend: dict[str, float],
         s = float(spend[channel])
         revenue = float(curve.revenue(s)) if s > 0 else 0.0
         rows[channel] = {"spend": s, "revenue": revenue,
-                         "orders": revenue / order_value[channel],
+                         "orders": revenue / curve.order_value,
                          "contribution": revenue * contribution_margin - s}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.loc["total"] = table.sum()

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shoplab import ads
+from shoplab import ads, load_table
 from shoplab.widgets.ads import BREAK_EVEN, budget_allocator
 
 
@@ -118,14 +118,27 @@ def synthetic_campaigns(seed=11) -> pd.DataFrame:
 
 
 def test_plan_adds_up():
-    curves = {"a": ads.ResponseCurve(10.0, 1.0), "b": ads.ResponseCurve(4.0, 1.0)}
-    table = ads.plan(curves, {"a": 100.0, "b": 200.0}, {"a": 50.0, "b": 80.0}, 0.3)
-    # a: revenue 1,000, orders 20, contribution 300 − 100 = 200
-    # b: revenue 800, orders 10, contribution 240 − 200 = 40
-    assert table.at["total", "revenue"] == pytest.approx(1800.0)
-    assert table.at["total", "orders"] == pytest.approx(30.0)
-    assert table.at["total", "contribution"] == pytest.approx(240.0)
-    assert table.at["total", "roas"] == pytest.approx(1800 / 300)
+    linear = {"a": ads.ResponseCurve(10.0, 1.0), "b": ads.ResponseCurve(4.0, 1.0)}
+    curves = {"x": ads.ChannelCurve({"a": linear["a"]}, {"a": 1.0}, 100.0, 50.0),
+              "y": ads.ChannelCurve(linear, {"a": 0.25, "b": 0.75}, 200.0, 80.0)}
+    table = ads.plan(curves, {"x": 100.0, "y": 200.0}, 0.3)
+    # x: revenue 10 × 100 = 1,000, orders 1,000 / 50 = 20, contribution 300 − 100 = 200
+    # y: a gets 50 → 500, b gets 150 → 600: revenue 1,100, orders 13.75, contribution 330 − 200
+    assert table.at["y", "revenue"] == pytest.approx(1100.0)
+    assert table.at["total", "revenue"] == pytest.approx(2100.0)
+    assert table.at["total", "orders"] == pytest.approx(33.75)
+    assert table.at["total", "contribution"] == pytest.approx(330.0)
+    assert table.at["total", "roas"] == pytest.approx(2100 / 300)
+
+
+def test_event_campaigns_are_not_always_on():
+    days = synthetic_campaigns()
+    blitz = days[days["campaign_id"] == "se"].iloc[::7].assign(campaign_id="blitz")
+    both = pd.concat([days, blitz])
+    assert sorted(ads.always_on(both)) == ["di", "se"]
+    curve = ads.channel_curves(both)["search_ads"]
+    assert list(curve.curves) == ["se"] and curve.shares == {"se": 1.0}
+    assert curve.budget == pytest.approx(days.loc[days["campaign_id"] == "se", "spend"].mean())
 
 
 def test_moving_a_slider_moves_revenue_and_blended_roas_not_break_even():
@@ -156,3 +169,27 @@ def test_readout_says_when_the_plan_loses_money():
     for slider in generous.sliders.values():
         slider.value = slider.max / 10
     assert "profitable" in generous.readout.value
+
+
+@pytest.fixture(scope="module")
+def shop():
+    names = ["orders", "order_items", "products", "fees", "shipments", "ad_campaigns"]
+    return {name: load_table(name) for name in names}
+
+
+def test_some_campaigns_lose_money_and_others_make_it(shop):
+    margin = ads.unit_economics(shop["orders"], shop["order_items"], shop["products"],
+                                shop["fees"], shop["shipments"])["contribution_margin"]
+    assert 0 < margin < 1
+    roas = ads.campaign_metrics(shop["ad_campaigns"])["roas"]
+    below = roas < ads.break_even_roas(margin)
+    assert below.any() and not below.all()
+    # ...and some losing campaigns still show a console "ROI" above 1: the trap the lesson names
+    assert (below & (roas > 1)).any()
+
+
+def test_every_campaign_has_diminishing_returns(shop):
+    for campaign, curve in ads.fit_response_curves(shop["ad_campaigns"]).items():
+        assert 0 < curve.elasticity < 1, campaign
+    # event-only campaigns exist, and the allocator leaves them out
+    assert set(ads.always_on(shop["ad_campaigns"])) < set(shop["ad_campaigns"]["campaign_id"])

@@ -1,10 +1,12 @@
 """Budget allocator: one daily-spend slider per ad channel, predicted results, break-even line.
 
-Each channel's diminishing-returns curve (revenue = scale × spend ^ elasticity) is fitted
-from its daily rows in `ad_campaigns`, so moving a slider shows what the shop's own history
-says the next ¥ buys. The chart shows each channel's ROAS and the blended ROAS against the
-break-even ROAS (1 ÷ contribution margin), which does not depend on the plan; the readout
-says whether the plan makes or loses money after ad spend.
+A channel's budget is split over its always-on campaigns in today's shares, and each campaign
+earns on its own diminishing-returns curve (revenue = scale × spend ^ elasticity) fitted from
+its daily rows in `ad_campaigns`, so moving a slider shows what the shop's own history says
+the next ¥ buys. Event-only campaigns (festival blitz, livestream boosts) are planned per
+event, not per day, and are left out. The chart shows each channel's ROAS and the blended
+ROAS against the break-even ROAS (1 ÷ contribution margin), which does not depend on the
+plan; the readout says whether the plan makes or loses money after ad spend.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ SLIDER_RANGE = 3.0  # sliders reach this multiple of the channel's current daily
 
 
 def budget_allocator(campaigns: pd.DataFrame, contribution_margin: float) -> BudgetAllocator:
-    """The lesson widget, starting from each channel's average daily spend."""
+    """The lesson widget, starting from each channel's current daily budget."""
     return BudgetAllocator(campaigns, contribution_margin)
 
 
@@ -28,22 +30,16 @@ class BudgetAllocator(widgets.VBox):
     """`sliders` (ad channel → daily spend ¥), `figure` and `readout`; `table()` is the plan."""
 
     def __init__(self, campaigns: pd.DataFrame, contribution_margin: float):
-        daily = ads.daily_by_channel(campaigns)
-        per_channel = daily.groupby("ad_channel")[["spend", "attributed_orders",
-                                                   "attributed_revenue"]]
-        self.curves = ads.fit_response_curves(campaigns)
-        self.order_value = (per_channel.sum()["attributed_revenue"]
-                            / per_channel.sum()["attributed_orders"]).to_dict()
+        self.curves = ads.channel_curves(campaigns)
         self.margin = contribution_margin
         self.break_even = ads.break_even_roas(contribution_margin)
-        now = per_channel.mean()["spend"]
         self.sliders = {
             channel: widgets.FloatSlider(
-                value=round(float(now[channel]), -1), min=0.0,
-                max=round(SLIDER_RANGE * float(now[channel]), -2), step=50,
+                value=round(curve.budget, -1), min=0.0,
+                max=round(SLIDER_RANGE * curve.budget, -2), step=50,
                 description=f"{channel} ¥/day", continuous_update=False,
                 style={"description_width": "140px"}, layout=widgets.Layout(width="460px"))
-            for channel in self.curves
+            for channel, curve in self.curves.items()
         }
         self.figure = self._empty_figure()
         self.readout = widgets.HTML()
@@ -55,7 +51,7 @@ class BudgetAllocator(widgets.VBox):
     def table(self) -> pd.DataFrame:
         """The plan the sliders describe: `ads.plan` per channel and in total, per day."""
         spend = {channel: slider.value for channel, slider in self.sliders.items()}
-        return ads.plan(self.curves, spend, self.order_value, self.margin)
+        return ads.plan(self.curves, spend, self.margin)
 
     def _empty_figure(self) -> go.FigureWidget:
         names = [*self.curves, "blended"]
