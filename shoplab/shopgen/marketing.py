@@ -1,0 +1,286 @@
+"""Marketing tables: ad campaigns, search keywords, the price test, livestream results.
+
+Ad revenue follows a concave response curve, revenue = k * spend**0.7 (diminishing returns),
+with k set per campaign so that some campaigns earn well above the shop's break-even ROAS and
+some clearly lose money after margin (`CAMPAIGNS[...]["roas"]` is the ROAS at typical spend).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from shoplab.shopgen.common import DAYS, END, festival_factor, rng_for
+
+BETA = 0.7
+# id, name, ad_channel, audience, start, end, typical daily spend, ROAS at typical spend, when
+CAMPAIGNS = [
+    (
+        "AD01",
+        "Search - brand terms",
+        "search_ads",
+        "Brand searchers",
+        "2024-01-01",
+        "2025-12-31",
+        600,
+        7.0,
+        "always",
+    ),
+    (
+        "AD02",
+        "Search - generic cookware",
+        "search_ads",
+        "Home cooks 25-40",
+        "2024-01-01",
+        "2025-12-31",
+        1500,
+        3.2,
+        "always",
+    ),
+    (
+        "AD03",
+        "Search - small appliances",
+        "search_ads",
+        "Young renters (90后)",
+        "2024-03-01",
+        "2025-12-31",
+        900,
+        2.6,
+        "always",
+    ),
+    (
+        "AD04",
+        "Display - cart abandoner retargeting",
+        "display_ads",
+        "Cart abandoners",
+        "2024-01-01",
+        "2025-12-31",
+        500,
+        6.0,
+        "always",
+    ),
+    (
+        "AD05",
+        "Display - lookalike new families",
+        "display_ads",
+        "New parents (80后/90后)",
+        "2024-04-01",
+        "2025-12-31",
+        1200,
+        1.5,
+        "always",
+    ),
+    (
+        "AD06",
+        "Livestream boost - own streams",
+        "livestream_ads",
+        "Livestream viewers",
+        "2024-01-01",
+        "2025-12-31",
+        1000,
+        2.9,
+        "own_stream_days",
+    ),
+    (
+        "AD07",
+        "Livestream boost - KOL heat-up",
+        "livestream_ads",
+        "KOL fans",
+        "2024-01-01",
+        "2025-12-31",
+        5000,
+        1.3,
+        "kol_days",
+    ),
+    (
+        "AD08",
+        "Social - Xiaohongshu seeding",
+        "social_ads",
+        "Urban women 25-35",
+        "2024-02-01",
+        "2025-12-31",
+        700,
+        1.8,
+        "always",
+    ),
+    (
+        "AD09",
+        "Social - WeChat Moments mini-program",
+        "social_ads",
+        "Friends of members",
+        "2025-01-01",
+        "2025-12-31",
+        400,
+        4.2,
+        "always",
+    ),
+    (
+        "AD10",
+        "Search - festival blitz",
+        "search_ads",
+        "Festival bargain hunters",
+        "2024-01-01",
+        "2025-12-31",
+        8000,
+        3.4,
+        "festival",
+    ),
+]
+CPC = {"search_ads": 1.6, "display_ads": 0.9, "livestream_ads": 1.1, "social_ads": 1.3}
+CTR = {"search_ads": 0.035, "display_ads": 0.006, "livestream_ads": 0.02, "social_ads": 0.011}
+ATTR_AOV = 360.0
+
+
+def ad_campaigns(streams: pd.DataFrame) -> pd.DataFrame:
+    rng = rng_for("ad_campaigns")
+    fest = festival_factor(DAYS)
+    own = set(streams.loc[streams["host_type"] == "own_staff", "date"])
+    kol = set(streams.loc[streams["host_type"] == "kol", "date"])
+    is_own = DAYS.isin(list(own))
+    is_kol = DAYS.isin(list(kol))
+    out = []
+    for cid, name, ch, aud, start, end, budget, roas, when in CAMPAIGNS:
+        active = (DAYS >= pd.Timestamp(start)) & (DAYS <= pd.Timestamp(end))
+        active &= {
+            "always": np.ones(len(DAYS), bool),
+            "own_stream_days": is_own,
+            "kol_days": is_kol,
+            "festival": fest > 1.3,
+        }[when]
+        d = DAYS[active]
+        f = fest[active]
+        spend = budget * (1 + 0.7 * (f - 1)) * rng.lognormal(0, 0.35, len(d))
+        if when == "festival":
+            spend = budget * (f / 2.0) * rng.lognormal(0, 0.3, len(d))
+        spend = np.round(spend, 2)
+        k = roas * budget ** (1 - BETA)
+        revenue_exp = k * spend**BETA * (1 + 0.15 * (f - 1).clip(0, 2))
+        orders = rng.poisson(revenue_exp / ATTR_AOV * rng.lognormal(0, 0.15, len(d)))
+        revenue = np.round(orders * ATTR_AOV * rng.lognormal(0, 0.12, len(d)), 2)
+        cpc = CPC[ch] * (1 + 0.25 * (f - 1).clip(0, 2)) * rng.lognormal(0, 0.08, len(d))
+        clicks = np.maximum(np.round(spend / cpc), orders).astype(int)
+        impressions = np.maximum(
+            np.round(clicks / (CTR[ch] * rng.lognormal(0, 0.1, len(d)))), clicks
+        ).astype(int)
+        out.append(
+            pd.DataFrame(
+                {
+                    "date": d,
+                    "campaign_id": cid,
+                    "campaign_name": name,
+                    "ad_channel": ch,
+                    "audience": aud,
+                    "impressions": impressions,
+                    "clicks": clicks,
+                    "spend": spend,
+                    "attributed_orders": orders,
+                    "attributed_revenue": revenue,
+                }
+            )
+        )
+    a = pd.concat(out, ignore_index=True)
+    return a.sort_values(["date", "campaign_id"], kind="stable").reset_index(drop=True)
+
+
+# keyword, type, monthly impressions, CTR, CVR, position
+KEYWORDS = [
+    ("wok 炒锅", "head", 260000, 0.022, 0.030, 14.0),
+    ("frying pan 平底锅", "head", 210000, 0.020, 0.028, 16.0),
+    ("air fryer 空气炸锅", "head", 320000, 0.015, 0.022, 22.0),
+    ("rice cooker 电饭煲", "head", 240000, 0.014, 0.020, 24.0),
+    ("kitchen knife 菜刀", "head", 150000, 0.021, 0.030, 12.0),
+    ("food container 保鲜盒", "head", 120000, 0.024, 0.034, 10.0),
+    ("tableware set 餐具套装", "head", 110000, 0.018, 0.026, 15.0),
+    ("kitchen storage 厨房收纳", "head", 90000, 0.023, 0.030, 11.0),
+    ("carbon steel wok no coating 无涂层铁锅", "long_tail", 14000, 0.072, 0.095, 2.5),
+    ("32cm wok for gas stove 燃气灶炒锅32cm", "long_tail", 9000, 0.080, 0.110, 1.8),
+    ("nonstick pan induction 电磁炉不粘锅", "long_tail", 12000, 0.065, 0.085, 3.2),
+    ("cast iron pot enamel 珐琅铸铁锅", "long_tail", 7000, 0.060, 0.075, 3.5),
+    ("stainless steamer three tier 三层蒸锅", "long_tail", 5000, 0.070, 0.090, 2.2),
+    ("air fryer 5L no oil 5升无油空气炸锅", "long_tail", 15000, 0.058, 0.070, 4.5),
+    ("smart rice cooker 3L small 小型智能电饭煲3升", "long_tail", 8000, 0.055, 0.072, 4.8),
+    ("chef knife german steel 德国钢厨师刀", "long_tail", 6000, 0.075, 0.100, 2.0),
+    ("knife block set 刀具套装带刀座", "long_tail", 4500, 0.068, 0.082, 2.6),
+    ("glass lunch box microwave 玻璃饭盒可微波", "long_tail", 11000, 0.082, 0.120, 1.6),
+    ("rice storage bin sealed 密封米桶10斤", "long_tail", 6500, 0.077, 0.105, 2.1),
+    ("spice rack with jars 调料架带瓶", "long_tail", 5500, 0.070, 0.092, 2.4),
+    ("fridge organiser box 冰箱收纳盒", "long_tail", 13000, 0.066, 0.088, 3.0),
+    ("bamboo cutting board thick 加厚竹砧板", "long_tail", 9500, 0.074, 0.098, 2.3),
+    ("silicone spatula heat resistant 耐高温硅胶铲", "long_tail", 10000, 0.079, 0.115, 1.9),
+    ("celadon tea set gift box 青瓷茶具礼盒", "long_tail", 3500, 0.062, 0.070, 3.8),
+    ("porcelain dinner set 16 pieces 陶瓷餐具16件", "long_tail", 4000, 0.060, 0.078, 3.3),
+    ("electric kettle 1.7L stainless 不锈钢电水壶", "long_tail", 12500, 0.057, 0.074, 4.2),
+    ("soymilk maker no filter 免滤豆浆机", "long_tail", 7500, 0.059, 0.071, 4.0),
+    ("dish drying rack two tier 双层碗架", "long_tail", 8500, 0.071, 0.093, 2.7),
+    ("microfibre cleaning cloth 超细纤维抹布", "long_tail", 9000, 0.076, 0.108, 2.0),
+    ("countertop compost bin 台面厨余桶", "long_tail", 3000, 0.069, 0.081, 2.9),
+]
+
+
+def keywords() -> pd.DataFrame:
+    rng = rng_for("keywords")
+    fest = pd.Series(festival_factor(DAYS), index=DAYS).resample("MS").mean()
+    rows = []
+    for i, month in enumerate(fest.index):
+        growth = 1 + 0.15 * i / 12
+        for kw, kind, imp, ctr, cvr, pos in KEYWORDS:
+            im = int(rng.poisson(imp * growth * fest.iloc[i] * rng.lognormal(0, 0.12)))
+            p = max(1.0, pos * rng.lognormal(0, 0.15))
+            c_rate = ctr * (pos / p) ** 0.5  # better rank, more clicks
+            clicks = int(rng.binomial(im, min(c_rate, 0.5)))
+            orders = int(rng.binomial(clicks, cvr * (1 + 0.1 * (fest.iloc[i] - 1))))
+            rows.append((month, kw, kind, im, clicks, orders, round(p, 1)))
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "month",
+            "keyword",
+            "keyword_type",
+            "impressions",
+            "clicks",
+            "orders",
+            "avg_position",
+        ],
+    )
+
+
+def price_tests(weeks: pd.DataFrame, items: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
+    """Units actually sold at the test price (they tie to order_items)."""
+    paid = o[(o["status"] != "cancelled") & (o["channel"] == "platform")]
+    t = items.merge(paid[["order_id", "order_time"]], on="order_id")
+    t = t[t["sku"].isin(weeks["sku"].unique())]
+    t["week_start"] = t["order_time"].dt.normalize() - pd.to_timedelta(
+        t["order_time"].dt.day_of_week, unit="D"
+    )
+    units = t.groupby(["week_start", "sku"])["quantity"].sum()
+    w = weeks.copy()
+    key = pd.MultiIndex.from_frame(w[["week_start", "sku"]])
+    w["units"] = units.reindex(key).fillna(0).astype(int).to_numpy()
+    return w.sort_values(["week_start", "sku"], kind="stable").reset_index(drop=True)
+
+
+def livestreams(streams: pd.DataFrame, o: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
+    """Room metrics; orders and gmv are the paid livestream orders placed during the stream."""
+    rng = rng_for("livestream_results")
+    s = streams.copy()
+    s["end_time"] = s["start_time"] + pd.to_timedelta(s["duration_minutes"], unit="m")
+    paid = o[(o["status"] != "cancelled") & (o["channel"] == "livestream")]
+    live = sessions[sessions["channel"] == "livestream"]
+
+    def count_in(times: pd.Series, values=None):
+        idx = np.searchsorted(s["start_time"].to_numpy(), times.to_numpy(), side="right") - 1
+        ok = idx >= 0
+        ok[ok] = times.to_numpy()[ok] < s["end_time"].to_numpy()[idx[ok]]
+        w = None if values is None else values.to_numpy()[ok]
+        return np.bincount(idx[ok], weights=w, minlength=len(s))
+
+    s["orders"] = count_in(paid["order_time"]).astype(int)
+    s["gmv"] = count_in(paid["order_time"], paid["order_amount"]).round(2)
+    clicks = count_in(live["start_time"])
+    kol = (s["host_type"] == "kol").to_numpy()
+    s["unique_viewers"] = np.round((clicks + 5) / rng.uniform(0.06, 0.11, len(s))).astype(int)
+    s["views"] = np.round(s["unique_viewers"] * rng.uniform(1.3, 1.9, len(s))).astype(int)
+    s["avg_watch_seconds"] = np.round(
+        np.where(kol, rng.normal(115, 25, len(s)), rng.normal(72, 18, len(s))).clip(20), 1
+    )
+    return s[s["date"] <= END].reset_index(drop=True)

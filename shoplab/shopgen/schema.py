@@ -1,0 +1,444 @@
+"""The sample shop's schema, declared once.
+
+Everything else derives from this: the generator writes exactly these columns in this order,
+the loader parses dates and booleans from the declared dtypes, and `datasets/README.md` (the
+data dictionary) is rendered from it, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DTYPES = ("str", "int", "float", "bool", "date", "datetime")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    grain: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def names_of(self, *dtypes: str) -> list[str]:
+        return [c.name for c in self.columns if c.dtype in dtypes]
+
+
+def _t(name: str, grain: str, description: str, *cols: tuple[str, str, str, str]) -> Table:
+    columns = tuple(Column(*c) for c in cols)
+    for c in columns:
+        assert c.dtype in DTYPES, (name, c)
+    return Table(name, grain, description, columns)
+
+
+CHANNELS = (
+    "`platform` (Tmall/JD-like marketplace store), `livestream` (Douyin-style), `mini_program`"
+)
+
+TABLES: tuple[Table, ...] = (
+    _t(
+        "products",
+        "one row per SKU",
+        "The catalogue: 40 SKUs in six categories, each with a portfolio role "
+        "(引流款 traffic, 利润款 profit, 主推款 core, 战略款 strategic).",
+        ("sku", "str", "", "SKU code, `HW-001` … `HW-040`."),
+        ("name", "str", "", "Product name (English)."),
+        (
+            "category",
+            "str",
+            "",
+            "Cookware, Kitchen tools, Storage, Tableware, Small appliances, Cleaning.",
+        ),
+        (
+            "portfolio_role",
+            "str",
+            "",
+            "traffic (引流款), profit (利润款), core (主推款), strategic (战略款).",
+        ),
+        ("unit_cost", "float", "CNY", "Landed purchase cost per unit (COGS)."),
+        ("list_price", "float", "CNY", "Regular selling price; most end in 9 (charm prices)."),
+        ("weight_kg", "float", "kg", "Shipping weight per unit, packed."),
+        (
+            "launch_date",
+            "date",
+            "",
+            "First day the SKU could be sold; later launches are new products (新品).",
+        ),
+        ("supplier_lead_days", "int", "days", "Typical purchase-order lead time for this SKU."),
+    ),
+    _t(
+        "customers",
+        "one row per registered customer",
+        "Everyone who registered with the shop, including members who joined before 2024 and "
+        "registrants who never bought. Attributes as of 2025-12-31.",
+        ("customer_id", "str", "", "Customer key, `C000001` …, numbered in signup order."),
+        (
+            "signup_date",
+            "date",
+            "",
+            "Registration date (some before 2024: the existing member base).",
+        ),
+        ("city_tier", "str", "", "tier1, new_tier1, tier2, tier3, tier4_plus."),
+        ("age_group", "str", "", "70后, 80后, 90后, 00后, other (birth decade)."),
+        (
+            "member_tier",
+            "str",
+            "",
+            "none (never joined), silver, gold, platinum — from cumulative paid "
+            "spend 2024–2025: gold ≥ ¥1,000, platinum ≥ ¥3,000.",
+        ),
+        (
+            "acquisition_channel",
+            "str",
+            "",
+            "Traffic source of the first visit: search, ads, livestream, "
+            "social, direct (`legacy` for members from before 2024).",
+        ),
+        (
+            "ship_zone",
+            "str",
+            "",
+            "Shipping zone of the customer's address from the warehouse: "
+            "same_province, neighbouring, national, remote.",
+        ),
+    ),
+    _t(
+        "sessions",
+        "one row per visit",
+        "Web/app visits with the checkout funnel flags. Flags are monotone: each implies the "
+        "previous.",
+        ("session_id", "str", "", "Visit key."),
+        ("visitor_id", "str", "", "Device/visitor key; stable across a visitor's sessions."),
+        ("customer_id", "str", "", "Logged-in customer; empty for anonymous visits."),
+        ("start_time", "datetime", "", "Visit start, local time (Asia/Shanghai)."),
+        ("device", "str", "", "mobile or pc."),
+        ("traffic_source", "str", "", "search, ads, livestream, social, direct."),
+        ("channel", "str", "", CHANNELS + "."),
+        ("visitor_type", "str", "", "new (first visit) or returning."),
+        ("viewed_product", "bool", "", "Opened at least one product page."),
+        ("added_to_cart", "bool", "", "Added something to the cart."),
+        ("started_checkout", "bool", "", "Reached the checkout page."),
+        ("placed_order", "bool", "", "Submitted an order (paid or not)."),
+        ("order_id", "str", "", "The order placed in this visit; empty unless placed_order."),
+        (
+            "checkout_variant",
+            "str",
+            "",
+            "A (old checkout) or B (one-page checkout) during the A/B test "
+            "window 2025-03-03 … 2025-04-13; empty otherwise.",
+        ),
+    ),
+    _t(
+        "orders",
+        "one row per placed order",
+        "Orders, one per session with placed_order. Paid orders = status completed or refunded; "
+        "GMV = sum of order_amount over paid orders; net revenue = GMV − order_amount of refunded "
+        "orders; AOV = GMV / paid orders.",
+        ("order_id", "str", "", "Order key."),
+        ("session_id", "str", "", "The session in which it was placed."),
+        ("customer_id", "str", "", "Buyer."),
+        ("order_time", "datetime", "", "When the order was placed."),
+        ("channel", "str", "", CHANNELS + "."),
+        ("device", "str", "", "mobile or pc."),
+        ("traffic_source", "str", "", "search, ads, livestream, social, direct (of the session)."),
+        (
+            "status",
+            "str",
+            "",
+            "completed; refunded (paid, money returned later); cancelled (placed but never paid).",
+        ),
+        (
+            "gross_amount",
+            "float",
+            "CNY",
+            "Sum of the order's line_amounts (at charged unit prices).",
+        ),
+        ("discount_amount", "float", "CNY", "Order-level discounts: 满减 promotion plus coupon."),
+        (
+            "order_amount",
+            "float",
+            "CNY",
+            "gross_amount − discount_amount: what the buyer paid for goods.",
+        ),
+        (
+            "shipping_fee",
+            "float",
+            "CNY",
+            "Shipping charged to the buyer (free from ¥99 on platform and "
+            "mini-program, always free on livestream).",
+        ),
+        (
+            "promo_id",
+            "str",
+            "",
+            "Promotion applied (满减/festival/gift, else a flash sale the order used); "
+            "empty if none.",
+        ),
+        ("coupon_id", "str", "", "Coupon redeemed; empty if none."),
+        ("carrier", "str", "", "Carrier chosen (cancelled orders too: chosen at placement)."),
+        ("zone", "str", "", "Shipping zone (from the customer's address)."),
+    ),
+    _t(
+        "order_items",
+        "one row per order line",
+        "Order lines. gross_amount of an order = sum of its line_amount.",
+        ("order_id", "str", "", "Order key."),
+        ("sku", "str", "", "Product."),
+        ("quantity", "int", "units", "Units on the line."),
+        (
+            "unit_price",
+            "float",
+            "CNY",
+            "Price charged per unit before order-level discounts; the list "
+            "price except in the price test (platform) and flash sales.",
+        ),
+        ("line_amount", "float", "CNY", "quantity × unit_price."),
+    ),
+    _t(
+        "ad_campaigns",
+        "one row per campaign per day it ran",
+        "Paid advertising, as the ad consoles report it (platform attribution, 7-day click).",
+        ("date", "date", "", "Day."),
+        ("campaign_id", "str", "", "Campaign key."),
+        ("campaign_name", "str", "", "Name."),
+        ("ad_channel", "str", "", "search_ads, display_ads, livestream_ads, social_ads."),
+        ("audience", "str", "", "Targeted persona (人群定向)."),
+        ("impressions", "int", "", "Ad impressions."),
+        ("clicks", "int", "", "Clicks (≤ impressions)."),
+        ("spend", "float", "CNY", "Ad spend."),
+        ("attributed_orders", "int", "", "Orders attributed (≤ clicks)."),
+        ("attributed_revenue", "float", "CNY", "Order amount of attributed orders."),
+    ),
+    _t(
+        "keywords",
+        "one row per keyword per month",
+        "Platform search keywords the shop ranked or bid on (搜索关键词).",
+        ("month", "date", "", "First day of the month."),
+        ("keyword", "str", "", "Search term (English, with the Chinese query)."),
+        ("keyword_type", "str", "", "head (short, broad) or long_tail (specific)."),
+        ("impressions", "int", "", "Times the shop's listing was shown for it."),
+        ("clicks", "int", "", "Clicks."),
+        ("orders", "int", "", "Orders from those clicks."),
+        ("avg_position", "float", "rank", "Average ranking position (1 = top)."),
+    ),
+    _t(
+        "price_tests",
+        "one row per test SKU per week",
+        "A price test on the platform store, 2025-01-06 … 2025-05-25: each week one price level "
+        "per SKU. units = paid units of the SKU in platform orders that week (they tie to "
+        "order_items).",
+        ("week_start", "date", "", "Monday of the week."),
+        ("sku", "str", "", "Tested SKU."),
+        ("price", "float", "CNY", "Price charged that week."),
+        ("units", "int", "units", "Units sold on the platform in paid orders."),
+        ("sessions", "int", "", "Product-page sessions for the SKU that week."),
+    ),
+    _t(
+        "promotions",
+        "one row per promotion",
+        "Promotions calendar. 满减 rules: spend_threshold = one tier (gross ≥ threshold → minus "
+        "discount_value); festival = per every threshold (每满300减40: floor(gross/300) × 40). "
+        "flash_sale = discount_pct off one SKU's unit price; gift = free gift worth discount_value "
+        "(shop's cost) above threshold; coupon = a coupon batch (see coupons).",
+        ("promo_id", "str", "", "Promotion key."),
+        ("name", "str", "", "Name."),
+        ("promo_type", "str", "", "spend_threshold (满减), coupon, flash_sale, gift, festival."),
+        ("start_date", "date", "", "First day."),
+        ("end_date", "date", "", "Last day (inclusive)."),
+        ("threshold", "float", "CNY", "Spend threshold (0 if none)."),
+        (
+            "discount_value",
+            "float",
+            "CNY",
+            "Money off per threshold reached / coupon face value / gift cost.",
+        ),
+        (
+            "discount_pct",
+            "float",
+            "fraction",
+            "Percentage off for flash sales (0.3 = 30% off), else 0.",
+        ),
+        ("sku", "str", "", "SKU for flash sales; empty otherwise."),
+        ("notes", "str", "", "How the rule works."),
+    ),
+    _t(
+        "coupons",
+        "one row per coupon issued",
+        "Coupons issued to customers; each is redeemed on at most one paid order.",
+        ("coupon_id", "str", "", "Coupon key."),
+        ("promo_id", "str", "", "Coupon batch (promotions row)."),
+        ("customer_id", "str", "", "Holder."),
+        ("issued_date", "date", "", "Issued."),
+        ("face_value", "float", "CNY", "Money off."),
+        ("min_spend", "float", "CNY", "Minimum gross order amount to use it."),
+        ("redeemed_order_id", "str", "", "Order it was used on; empty if not redeemed."),
+        ("expiry_date", "date", "", "Last valid day."),
+    ),
+    _t(
+        "inventory",
+        "one row per SKU per day",
+        "Warehouse stock. on_hand[t+1] = on_hand[t] + received[t] − units_sold[t]; never negative.",
+        ("date", "date", "", "Day."),
+        ("sku", "str", "", "SKU."),
+        ("on_hand", "int", "units", "Stock at the start of the day."),
+        ("received", "int", "units", "Units received from purchase orders that day."),
+        ("units_sold", "int", "units", "Units in paid orders placed that day."),
+        ("stockout", "bool", "", "Sold out during the day (demand was lost) or nothing to sell."),
+    ),
+    _t(
+        "purchase_orders",
+        "one row per purchase order",
+        "Replenishment orders to suppliers; received_date matches inventory.received.",
+        ("po_id", "str", "", "Purchase-order key."),
+        ("sku", "str", "", "SKU."),
+        ("order_date", "date", "", "Ordered."),
+        ("received_date", "date", "", "Arrived at the warehouse."),
+        ("quantity", "int", "units", "Units."),
+        ("unit_cost", "float", "CNY", "Cost per unit."),
+    ),
+    _t(
+        "reviews",
+        "one row per reviewed order line",
+        "Buyer reviews of completed orders, with the three detailed seller ratings (DSR).",
+        ("review_id", "str", "", "Review key."),
+        ("order_id", "str", "", "Order (completed)."),
+        ("sku", "str", "", "Reviewed SKU."),
+        ("review_date", "date", "", "Posted."),
+        ("rating", "int", "stars", "1–5."),
+        ("dsr_description", "int", "stars", "描述相符 item as described, 1–5."),
+        ("dsr_service", "int", "stars", "服务态度 service attitude, 1–5."),
+        ("dsr_logistics", "int", "stars", "物流服务 logistics, 1–5."),
+        ("has_text", "bool", "", "Wrote a comment."),
+        ("has_photo", "bool", "", "Added a photo."),
+    ),
+    _t(
+        "service_tickets",
+        "one row per customer-service contact",
+        "Customer-service tickets (客服). Presale tickets have no order.",
+        ("ticket_id", "str", "", "Ticket key."),
+        ("order_id", "str", "", "Order concerned; empty for presale questions."),
+        ("customer_id", "str", "", "Customer."),
+        ("created_at", "datetime", "", "Opened."),
+        ("contact_channel", "str", "", "chat or phone."),
+        ("category", "str", "", "logistics, quality, usage, refund, presale."),
+        ("first_response_seconds", "int", "s", "Time to first human response."),
+        ("resolution_hours", "float", "h", "Time to resolution."),
+        ("escalated", "bool", "", "Escalated to a supervisor / platform."),
+        ("satisfied", "bool", "", "Customer rated the contact satisfied."),
+    ),
+    _t(
+        "livestreams",
+        "one row per livestream session",
+        "The shop's livestreams. orders/gmv = paid livestream-channel orders placed during the "
+        "stream "
+        "(they tie to orders).",
+        ("stream_id", "str", "", "Stream key."),
+        ("date", "date", "", "Day."),
+        ("start_time", "datetime", "", "Start."),
+        ("host_type", "str", "", "own_staff or kol (paid influencer)."),
+        (
+            "host_fee",
+            "float",
+            "CNY",
+            "Fixed fee for the stream (staff and studio cost, or KOL slot fee).",
+        ),
+        ("duration_minutes", "int", "min", "Length."),
+        ("views", "int", "", "Views (entries to the room)."),
+        ("unique_viewers", "int", "", "Distinct viewers."),
+        ("avg_watch_seconds", "float", "s", "Average watch time per view."),
+        ("orders", "int", "", "Paid orders placed during the stream."),
+        ("gmv", "float", "CNY", "Sum of their order_amount."),
+    ),
+    _t(
+        "carrier_rates",
+        "one row per carrier and zone",
+        "The shop's contracted parcel rates.",
+        ("carrier", "str", "", "SF Express, ZTO, YTO, JD Logistics."),
+        ("zone", "str", "", "same_province, neighbouring, national, remote."),
+        ("first_kg_cost", "float", "CNY", "Cost of the first kg (首重)."),
+        ("extra_kg_cost", "float", "CNY", "Cost per additional started kg (续重)."),
+        ("promised_days", "int", "days", "Promised delivery time from shipping."),
+    ),
+    _t(
+        "shipments",
+        "one row per paid order",
+        "Parcels. shipping_cost = first_kg_cost + extra_kg_cost × (ceil(weight_kg) − 1).",
+        ("order_id", "str", "", "Order (paid)."),
+        ("carrier", "str", "", "Carrier."),
+        ("zone", "str", "", "Zone."),
+        ("ship_time", "datetime", "", "Handed to the carrier."),
+        ("delivered_time", "datetime", "", "Delivered."),
+        ("weight_kg", "float", "kg", "Parcel weight."),
+        ("shipping_cost", "float", "CNY", "What the shop paid the carrier."),
+        ("on_time", "bool", "", "Delivered within promised_days × 24 h of ship_time."),
+    ),
+    _t(
+        "fixed_costs",
+        "one row per month per category",
+        "Overheads not tied to orders.",
+        ("month", "date", "", "First day of the month."),
+        ("category", "str", "", "rent, salaries, software, utilities, other."),
+        ("amount", "float", "CNY", "Cost for the month."),
+    ),
+    _t(
+        "fees",
+        "one row per sales channel",
+        "The shop's contract terms per channel (platform economics).",
+        ("channel", "str", "", CHANNELS + "."),
+        ("commission_rate", "float", "fraction", "Platform commission (佣金) on order_amount."),
+        ("payment_fee_rate", "float", "fraction", "Payment processing fee on order_amount."),
+        ("return_rate_assumption", "float", "fraction", "Refund rate the shop plans with."),
+        ("deposit", "float", "CNY", "Security deposit (保证金) held by the platform."),
+        ("settlement_days", "int", "days", "Days from delivery until the money is paid out."),
+    ),
+)
+
+SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def dictionary_markdown() -> str:
+    """Render the data dictionary (datasets/README.md) from the schema."""
+    lines = [
+        "# Sample shop data dictionary",
+        "",
+        "<!-- Generated by `python -m shoplab.datasets dictionary` from shoplab/shopgen/schema.py;"
+        " do not edit by hand. -->",
+        "",
+        "Hearth & Wok (炉火与锅), a fictional home & kitchen brand, trading 2024-01-01 … "
+        "2025-12-31 on a "
+        "Tmall/JD-like platform, a Douyin-style livestream channel and a WeChat mini-program. "
+        "Prices in CNY (¥). The CSVs are generated deterministically by "
+        "`python -m shoplab.datasets build` (and on first `load_table()`); they are not committed.",
+        "",
+        "Booleans are written `True`/`False`; empty cells are missing values; dates are ISO "
+        "`YYYY-MM-DD`, datetimes `YYYY-MM-DD HH:MM:SS` local time.",
+        "",
+        "## Tables",
+        "",
+    ]
+    for t in TABLES:
+        lines.append(f"- [`{t.name}`](#{t.name}) — {t.grain}")
+    for t in TABLES:
+        lines += [
+            "",
+            f"## {t.name}",
+            "",
+            f"*{t.grain}.* {t.description}",
+            "",
+            "| column | type | unit | description |",
+            "|---|---|---|---|",
+        ]
+        for c in t.columns:
+            lines.append(f"| `{c.name}` | {c.dtype} | {c.unit} | {c.description} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,285 @@
+"""Visits, the checkout funnel and who the visitors are: sessions, customers, livestream slots.
+
+Sessions are drawn day by day (growth, weekly/yearly seasonality, 618 and Double 11), then the
+funnel flags are drawn as conditional steps so they are monotone by construction. Buyers are
+assigned afterwards: a new visitor's first order creates a customer; returning orders go to
+existing, still-active customers weighted by a heavy-tailed purchase propensity (repeat buyers)
+with a churn date (dormant members).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from shoplab.shopgen.common import (
+    AB_END,
+    AB_LIFT,
+    AB_START,
+    DAYS,
+    N_DAYS,
+    SOURCES,
+    base_traffic,
+    festival_factor,
+    ids,
+    in_promo_conversion,
+    rng_for,
+)
+
+SESSION_SCALE = 325.0
+KOL_EXTRA_SESSIONS = 420.0
+HOUR_W = np.array(
+    [
+        1.2,
+        0.7,
+        0.4,
+        0.3,
+        0.3,
+        0.4,
+        0.8,
+        1.5,
+        2.5,
+        3.5,
+        4.0,
+        4.2,
+        4.5,
+        4.0,
+        3.8,
+        3.8,
+        3.9,
+        4.0,
+        4.3,
+        5.0,
+        6.0,
+        6.5,
+        5.5,
+        3.0,
+    ]
+)
+
+
+def stream_schedule() -> pd.DataFrame:
+    """Livestream slots: own-staff evening streams (more in 2025) and paid KOL streams."""
+    rng = rng_for("livestreams")
+    rows = []
+    fest_days = festival_factor(DAYS) > 1.3
+    for day, fest in zip(DAYS, fest_days, strict=True):
+        own_days = {2024: (2, 4, 5), 2025: (0, 2, 3, 4, 5)}[day.year]
+        if day.day_of_week in own_days or fest:
+            dur = int(rng.integers(8, 17) * 15)
+            start = day + pd.Timedelta(hours=19, minutes=int(rng.choice([0, 30])))
+            rows.append((day, start, "own_staff", round(float(rng.normal(900, 120)), 2), dur))
+    for month in pd.date_range(DAYS[0], DAYS[-1], freq="MS"):
+        n = 2 if month.year == 2024 else 3
+        for d in sorted(rng.choice(np.arange(1, 28), n, replace=False)):
+            day = month + pd.Timedelta(days=int(d) - 1)
+            rows.append(
+                (
+                    day,
+                    day + pd.Timedelta(hours=20),
+                    "kol",
+                    float(rng.choice([15000, 20000, 30000, 45000, 60000])),
+                    int(rng.integers(12, 16) * 15),
+                )
+            )
+    for y in (2024, 2025):
+        for day in (f"{y}-06-18", f"{y}-11-11", f"{y}-10-31"):
+            d = pd.Timestamp(day)
+            rows.append((d, d + pd.Timedelta(hours=20), "kol", 80000.0, 225))
+    s = pd.DataFrame(
+        rows, columns=["date", "start_time", "host_type", "host_fee", "duration_minutes"]
+    )
+    # one stream an evening: a KOL night replaces the own stream, a festival KOL slot wins
+    s = s.sort_values(["date", "host_fee"], kind="stable").drop_duplicates("date", keep="last")
+    s = s.reset_index(drop=True)
+    s.insert(0, "stream_id", ids("LS", len(s), 4))
+    return s
+
+
+def _pick(rng, probs: np.ndarray, labels) -> np.ndarray:
+    """Vectorised categorical draw with per-row probability rows."""
+    c = probs.cumsum(axis=1)
+    u = rng.random(len(probs))[:, None]
+    idx = (u > c).sum(axis=1).clip(0, len(labels) - 1)
+    return np.asarray(labels)[idx]
+
+
+def sessions(streams: pd.DataFrame) -> pd.DataFrame:
+    rng = rng_for("sessions")
+    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS)
+    counts = rng.poisson(lam)
+    day_idx = np.repeat(np.arange(N_DAYS), counts)
+    n = len(day_idx)
+    t_year = day_idx / 365.0
+    # channel: livestream grows in 2025
+    p_live = 0.14 + 0.05 * t_year
+    p_mini = np.full(n, 0.10)
+    channel = _pick(
+        rng, np.c_[1 - p_live - p_mini, p_live, p_mini], ["platform", "livestream", "mini_program"]
+    )
+    # extra livestream sessions on KOL stream nights
+    kol = streams[streams["host_type"] == "kol"]
+    kol_day = ((kol["date"] - DAYS[0]).dt.days).to_numpy()
+    extra = rng.poisson(KOL_EXTRA_SESSIONS * (kol["host_fee"].to_numpy() / 35000) ** 0.6)
+    day_idx = np.r_[day_idx, np.repeat(kol_day, extra)]
+    channel = np.r_[channel, np.repeat("livestream", extra.sum())]
+    n = len(day_idx)
+    dates = DAYS[day_idx]
+    # time of day: evenings peak; livestream sessions sit inside the day's stream if there is one
+    hour = rng.choice(24, n, p=HOUR_W / HOUR_W.sum())
+    secs = hour * 3600 + rng.integers(0, 3600, n)
+    first_stream = streams.drop_duplicates("date", keep="last").set_index("date")
+    is_live = channel == "livestream"
+    st = first_stream.reindex(dates[is_live])
+    has = st["start_time"].notna().to_numpy() & (rng.random(is_live.sum()) < 0.85)
+    offs = (st["start_time"] - st.index).dt.total_seconds().to_numpy() + rng.random(
+        is_live.sum()
+    ) * st["duration_minutes"].to_numpy() * 60
+    live_secs = secs[is_live]
+    live_secs[has] = np.minimum(offs[has], 86399)
+    secs[is_live] = live_secs
+    start_time = dates + pd.to_timedelta(np.floor(secs).astype(np.int64), unit="s")
+    hour = (secs // 3600).astype(int)
+    weekday = dates.day_of_week.to_numpy() < 5
+    # device: mini-program is mobile only; PC mainly at office hours on the platform
+    office = weekday & (hour >= 9) & (hour < 18)
+    p_mobile = np.where(
+        channel == "platform",
+        np.where(office, 0.60, 0.82),
+        np.where(channel == "livestream", 0.97, 1.0),
+    )
+    device = np.where(rng.random(n) < p_mobile, "mobile", "pc")
+    src_p = {
+        "platform": [0.46, 0.26, 0.03, 0.07, 0.18],
+        "livestream": [0.0, 0.14, 0.80, 0.06, 0.0],
+        "mini_program": [0.0, 0.06, 0.0, 0.58, 0.36],
+    }
+    probs = np.vstack([src_p[c] for c in ("platform", "livestream", "mini_program")])
+    ch_idx = np.searchsorted(["livestream", "mini_program", "platform"], channel)
+    ch_idx = np.array([2, 0, 1])[ch_idx]  # platform=0, livestream=1, mini_program=2
+    source = _pick(rng, probs[ch_idx], SOURCES)
+    p_ret = np.array([0.36, 0.24, 0.55])[ch_idx]
+    returning = rng.random(n) < p_ret
+    # the funnel, as conditional steps
+    view_p = pd.Series([0.64, 0.52, 0.72, 0.48, 0.62], index=SOURCES)[source].to_numpy()
+    cart_p = 0.50 * np.where(returning, 1.18, 1.0) * np.where(channel == "livestream", 1.12, 1.0)
+    promo = in_promo_conversion(dates)
+    in_ab = (dates >= AB_START) & (dates <= AB_END)
+    variant = np.where(in_ab, np.where(rng.random(n) < 0.5, "A", "B"), "")
+    chk_p = (
+        np.where(device == "mobile", 0.36, 0.60) * promo * np.where(variant == "B", AB_LIFT, 1.0)
+    )
+    ord_p = np.where(device == "mobile", 0.78, 0.84) * np.where(returning, 1.04, 1.0)
+    u = rng.random((4, n))
+    viewed = u[0] < view_p
+    carted = viewed & (u[1] < np.minimum(cart_p * np.sqrt(promo), 0.95))
+    checkout = carted & (u[2] < np.minimum(chk_p, 0.95))
+    placed = checkout & (u[3] < np.minimum(ord_p, 0.97))
+    s = pd.DataFrame(
+        {
+            "start_time": start_time,
+            "device": device,
+            "traffic_source": source,
+            "channel": channel,
+            "visitor_type": np.where(returning, "returning", "new"),
+            "viewed_product": viewed,
+            "added_to_cart": carted,
+            "started_checkout": checkout,
+            "placed_order": placed,
+            "checkout_variant": variant,
+        }
+    )
+    s = s.sort_values("start_time", kind="stable").reset_index(drop=True)
+    s.insert(0, "session_id", ids("S", len(s), 7))
+    return s
+
+
+def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Attach customers and visitors to sessions; return (sessions, customers)."""
+    rng = rng_for("customers")
+    n = len(s)
+    day = s["start_time"].dt.normalize()
+    new = (s["visitor_type"] == "new").to_numpy()
+    placed = s["placed_order"].to_numpy()
+    # registrations: every new visitor who orders; a few who don't
+    registers = new & (placed | (rng.random(n) < 0.028))
+    reg_idx = np.flatnonzero(registers)
+    n_legacy = 6000
+    legacy_signup = pd.Timestamp("2021-06-01") + pd.to_timedelta(
+        np.sort(
+            rng.integers(
+                0, (pd.Timestamp("2023-12-31") - pd.Timestamp("2021-06-01")).days, n_legacy
+            )
+        ),
+        unit="D",
+    )
+    signup = np.r_[legacy_signup.to_numpy(), day.to_numpy()[reg_idx]]
+    n_cust = len(signup)
+    cust_ids = ids("C", n_cust, 6)
+    sess_cust = np.full(n, -1)
+    sess_cust[reg_idx] = np.arange(n_legacy, n_cust)
+    # propensity (repeat buying) and churn date (after it the customer is dormant)
+    prop = np.minimum(rng.lognormal(0.0, 0.9, n_cust), 6.0)
+    life = rng.exponential(330.0, n_cust)
+    churn = signup + pd.to_timedelta(life, unit="D").to_numpy()
+    legacy = np.arange(n_cust) < n_legacy
+    churn[legacy] = (
+        pd.Timestamp("2023-09-01") + pd.to_timedelta(rng.exponential(330.0, n_legacy), unit="D")
+    ).to_numpy()
+    # returning sessions: orders always logged in, others with some probability
+    want = (~new) & (placed | (rng.random(n) < 0.55))
+    todo = np.flatnonzero(want)
+    sess_day = day.to_numpy()
+    n_before = np.searchsorted(signup, sess_day, side="left")  # signup strictly before the day
+    pmax = prop.max()
+    for _ in range(200):
+        if len(todo) == 0:
+            break
+        nb = n_before[todo]
+        cand = (rng.random(len(todo)) * nb).astype(int)
+        ok = (nb > 0) & (churn[cand] > sess_day[todo]) & (rng.random(len(todo)) < prop[cand] / pmax)
+        sess_cust[todo[ok]] = cand[ok]
+        todo = todo[~ok]
+    if len(todo):  # nobody active qualifies: take any earlier customer
+        nb = np.maximum(n_before[todo], 1)
+        sess_cust[todo] = (rng.random(len(todo)) * nb).astype(int)
+    # visitors: customers keep one visitor id; anonymous new visitors get fresh ids and
+    # anonymous returning visits reuse an earlier anonymous visitor
+    vis = np.full(n, -1)
+    has_c = sess_cust >= 0
+    vis[has_c] = sess_cust[has_c]
+    anon_new = (~has_c) & new
+    vis[anon_new] = n_cust + np.arange(anon_new.sum())
+    anon_ret = np.flatnonzero((~has_c) & ~new)
+    seen = np.cumsum(anon_new)[anon_ret]
+    pick = (rng.random(len(anon_ret)) * seen).astype(int)
+    first_ids = n_cust + pick
+    fresh = seen == 0
+    first_ids[fresh] = n_cust + anon_new.sum() + np.arange(fresh.sum())
+    vis[anon_ret] = first_ids
+    s = s.copy()
+    s.insert(1, "visitor_id", ids("V", vis.max() + 1, 7)[vis])
+    s.insert(2, "customer_id", np.where(has_c, cust_ids[np.maximum(sess_cust, 0)], ""))
+    acq = np.r_[np.full(n_legacy, "legacy", dtype=object), s["traffic_source"].to_numpy()[reg_idx]]
+    c = pd.DataFrame(
+        {
+            "customer_id": cust_ids,
+            "signup_date": pd.DatetimeIndex(signup),
+            "city_tier": rng.choice(
+                ["tier1", "new_tier1", "tier2", "tier3", "tier4_plus"],
+                n_cust,
+                p=[0.16, 0.21, 0.25, 0.22, 0.16],
+            ),
+            "age_group": rng.choice(
+                ["70后", "80后", "90后", "00后", "other"], n_cust, p=[0.10, 0.31, 0.36, 0.16, 0.07]
+            ),
+            "acquisition_channel": acq,
+            "ship_zone": rng.choice(
+                ["same_province", "neighbouring", "national", "remote"],
+                n_cust,
+                p=[0.22, 0.30, 0.41, 0.07],
+            ),
+            "joins_membership": rng.random(n_cust) < 0.62,
+        }
+    )
+    return s, c

@@ -1,0 +1,365 @@
+"""The sample shop: loader contract, schema/dictionary agreement and the data's consistency rules.
+
+The dataset is built once per test session into a temporary directory *through* the loader's
+build-on-first-use path, so that path is exercised too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import io
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import shoplab.datasets as ds
+from shoplab.shopgen.schema import SCHEMA, dictionary_markdown
+
+
+@pytest.fixture(scope="session")
+def shop(tmp_path_factory):
+    """Build into an empty directory via load_table(); yield a loader for that directory."""
+    directory = tmp_path_factory.mktemp("shop")
+    old = os.environ.get("SHOPLAB_DATA")
+    os.environ["SHOPLAB_DATA"] = str(directory)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        ds.load_table("orders")
+    cache = {}
+
+    def load(name):
+        if name not in cache:
+            cache[name] = ds.load_table(name)
+        return cache[name]
+
+    load.directory = directory
+    load.build_message = out.getvalue()
+    try:
+        yield load
+    finally:
+        if old is None:
+            os.environ.pop("SHOPLAB_DATA", None)
+        else:
+            os.environ["SHOPLAB_DATA"] = old
+
+
+# --- loader contract -------------------------------------------------------------------------
+
+
+def test_first_use_builds_with_one_message(shop):
+    lines = [ln for ln in shop.build_message.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "building" in lines[0]
+    assert sorted(p.stem for p in shop.directory.glob("*.csv")) == sorted(ds.table_names())
+
+
+def test_data_dir_default_and_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("SHOPLAB_DATA", raising=False)
+    assert ds.data_dir() == ds.repo_root() / "datasets"
+    assert (ds.repo_root() / "pyproject.toml").exists()
+    monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path))
+    assert ds.data_dir() == tmp_path
+
+
+def test_unknown_table_lists_available(shop):
+    with pytest.raises(ds.DatasetError) as err:
+        ds.load_table("oders")
+    assert "oders" in str(err.value) and "order_items" in str(err.value)
+    assert isinstance(err.value, RuntimeError)
+
+
+def test_returns_fresh_copies(shop):
+    a = ds.load_table("products")
+    a.loc[:, "list_price"] = -1.0
+    b = ds.load_table("products")
+    assert (b["list_price"] > 0).all()
+
+
+def test_dtypes_parsed(shop):
+    for name in ds.table_names():
+        df = shop(name)
+        t = SCHEMA[name]
+        for c in t.names_of("date", "datetime"):
+            assert pd.api.types.is_datetime64_any_dtype(df[c]), (name, c)
+        for c in t.names_of("bool"):
+            assert df[c].dtype == bool, (name, c)
+        for c in t.names_of("int"):
+            assert pd.api.types.is_integer_dtype(df[c]), (name, c)
+
+
+def test_malformed_file_names_missing_columns(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path))
+    (tmp_path / "fees.csv").write_text("channel,commission_rate\nplatform,0.05\n")
+    with pytest.raises(ds.DatasetError) as err:
+        ds.load_table("fees")
+    msg = str(err.value)
+    assert "fees.csv" in msg and "payment_fee_rate" in msg and "shoplab.datasets build" in msg
+
+
+def test_unbuildable_directory_says_what_to_run(monkeypatch, tmp_path):
+    def refuse(directory=None):
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(ds, "build", refuse)
+    monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path / "ro"))
+    with pytest.raises(ds.DatasetError) as err:
+        ds.load_table("orders")
+    assert "python -m shoplab.datasets build" in str(err.value)
+
+
+def test_csv_columns_match_schema(shop):
+    for name in ds.table_names():
+        header = (shop.directory / f"{name}.csv").open(encoding="utf-8").readline().strip()
+        assert header.split(",") == SCHEMA[name].column_names, name
+
+
+def test_committed_dictionary_is_current():
+    readme = ds.repo_root() / "datasets" / "README.md"
+    assert readme.read_text(encoding="utf-8") == dictionary_markdown(), (
+        "datasets/README.md is stale: run `python -m shoplab.datasets dictionary`"
+    )
+
+
+def test_size_budget(shop):
+    total = sum(p.stat().st_size for p in shop.directory.glob("*.csv"))
+    assert total < 60e6
+
+
+@pytest.mark.slow
+def test_build_is_deterministic(shop, tmp_path):
+    ds.build(tmp_path)
+    for name in ds.table_names():
+        assert filecmp.cmp(
+            shop.directory / f"{name}.csv", tmp_path / f"{name}.csv", shallow=False
+        ), name
+
+
+# --- keys and tie-outs -------------------------------------------------------------------------
+
+
+def test_orders_join_their_sessions(shop):
+    o, s = shop("orders"), shop("sessions").set_index("session_id")
+    assert o["order_id"].is_unique and o["session_id"].is_unique
+    assert o["session_id"].isin(s.index).all()
+    ss = s.loc[o["session_id"]]
+    assert ss["placed_order"].all()
+    assert (ss["order_id"].to_numpy() == o["order_id"].to_numpy()).all()
+    assert (ss["customer_id"].to_numpy() == o["customer_id"].to_numpy()).all()
+    assert s["placed_order"].sum() == len(o)
+    assert s.loc[~s["placed_order"], "order_id"].isna().all()
+    assert o["customer_id"].isin(shop("customers")["customer_id"]).all()
+
+
+def test_funnel_flags_monotone(shop):
+    s = shop("sessions")
+    steps = ["viewed_product", "added_to_cart", "started_checkout", "placed_order"]
+    for a, b in zip(steps, steps[1:], strict=False):
+        assert not (s[b] & ~s[a]).any(), (a, b)
+
+
+def test_order_totals_tie_out(shop):
+    o, it, p = shop("orders"), shop("order_items"), shop("products")
+    assert it["sku"].isin(p["sku"]).all()
+    assert it["order_id"].isin(o["order_id"]).all() and o["order_id"].isin(it["order_id"]).all()
+    assert np.allclose(it["line_amount"], it["quantity"] * it["unit_price"], atol=0.006)
+    gross = it.groupby("order_id")["line_amount"].sum().reindex(o["order_id"]).to_numpy()
+    assert np.allclose(gross, o["gross_amount"], atol=0.01)
+    assert np.allclose(o["order_amount"], o["gross_amount"] - o["discount_amount"], atol=0.01)
+    assert (o["discount_amount"] >= 0).all() and (o["order_amount"] > 0).all()
+
+
+def test_status_mix(shop):
+    o = shop("orders")
+    cancelled = (o["status"] == "cancelled").mean()
+    paid = o[o["status"] != "cancelled"]
+    refunded = (paid["status"] == "refunded").mean()
+    assert set(o["status"]) == {"completed", "refunded", "cancelled"}
+    assert 0.04 <= cancelled <= 0.06 and 0.05 <= refunded <= 0.08
+
+
+def test_shipments_reviews_tickets_reference_right_orders(shop):
+    o = shop("orders").set_index("order_id")
+    sh, rv, tk = shop("shipments"), shop("reviews"), shop("service_tickets")
+    assert sh["order_id"].is_unique
+    assert set(sh["order_id"]) == set(o.index[o["status"] != "cancelled"])
+    assert (o.loc[rv["order_id"], "status"] == "completed").all()
+    items = shop("order_items")
+    assert rv.merge(items, on=["order_id", "sku"]).shape[0] == len(rv)
+    for c in ("rating", "dsr_description", "dsr_service", "dsr_logistics"):
+        assert rv[c].between(1, 5).all()
+    with_order = tk["order_id"].notna()
+    assert tk.loc[with_order, "order_id"].isin(o.index).all()
+    assert (tk.loc[~with_order, "category"] == "presale").all()
+    rates = shop("carrier_rates").set_index(["carrier", "zone"])
+    r = rates.loc[list(zip(sh["carrier"], sh["zone"], strict=True))]
+    cost = r["first_kg_cost"].to_numpy() + r["extra_kg_cost"].to_numpy() * (
+        np.ceil(sh["weight_kg"]) - 1
+    )
+    assert np.allclose(cost, sh["shipping_cost"], atol=0.01)
+    days = (sh["delivered_time"] - sh["ship_time"]).dt.total_seconds() / 86400
+    assert ((days <= r["promised_days"].to_numpy()) == sh["on_time"]).all()
+    assert (sh["ship_time"] > o.loc[sh["order_id"], "order_time"].to_numpy()).all()
+
+
+def test_inventory_balances_and_matches_sales(shop):
+    inv = shop("inventory").sort_values(["sku", "date"])
+    assert (inv["on_hand"] >= 0).all()
+    nxt = inv.groupby("sku")["on_hand"].shift(-1)
+    bal = inv["on_hand"] + inv["received"] - inv["units_sold"]
+    assert (bal[nxt.notna()] == nxt[nxt.notna()]).all() and (bal >= 0).all()
+    o, it = shop("orders"), shop("order_items")
+    paid = o.loc[o["status"] != "cancelled", ["order_id", "order_time"]]
+    sold = it.merge(paid, on="order_id").assign(date=lambda d: d["order_time"].dt.normalize())
+    sold = sold.groupby(["sku", "date"])["quantity"].sum()
+    got = inv.set_index(["sku", "date"])["units_sold"]
+    assert (got.reindex(sold.index) == sold).all() and got.sum() == sold.sum()
+    po = shop("purchase_orders")
+    rec = po.groupby(["sku", "received_date"])["quantity"].sum()
+    inv_rec = inv.set_index(["sku", "date"])["received"]
+    assert (inv_rec.reindex(rec.index) == rec).all() and inv_rec.sum() == rec.sum()
+    lead = (po["received_date"] - po["order_date"]).dt.days
+    assert lead.groupby(po["sku"]).median().between(5, 33).all()
+    assert lead.max() > 33  # a few late supplier deliveries cause the stock-outs
+    assert inv["stockout"].sum() >= 10  # some real stock-outs to analyse
+
+
+def test_coupons_redeemed_once_on_holders_orders(shop):
+    c, o = shop("coupons"), shop("orders").set_index("order_id")
+    red = c[c["redeemed_order_id"].notna()]
+    assert red["redeemed_order_id"].is_unique
+    oo = o.loc[red["redeemed_order_id"]]
+    assert (oo["customer_id"].to_numpy() == red["customer_id"].to_numpy()).all()
+    assert (oo["coupon_id"].to_numpy() == red["coupon_id"].to_numpy()).all()
+    assert (oo["gross_amount"].to_numpy() >= red["min_spend"].to_numpy()).all()
+    day = oo["order_time"].dt.normalize().to_numpy()
+    assert ((day >= red["issued_date"].to_numpy()) & (day <= red["expiry_date"].to_numpy())).all()
+    assert o["coupon_id"].notna().sum() == len(red)
+
+
+def test_promotions_include_both_festivals_each_year(shop):
+    pr = shop("promotions")
+    fest = pr[pr["promo_type"] == "festival"]
+    for y in (2024, 2025):
+        yr = fest[fest["start_date"].dt.year == y]
+        assert (yr["end_date"].dt.strftime("%m-%d") == "06-18").any()
+        assert (yr["end_date"].dt.strftime("%m-%d") == "11-11").any()
+    assert (fest["threshold"] > 0).all() and (fest["discount_value"] > 0).all()
+    o = shop("orders")
+    assert o["promo_id"].dropna().isin(pr["promo_id"]).all()
+
+
+# --- the shapes lessons rely on -------------------------------------------------------------
+
+
+def test_festival_spikes(shop):
+    o = shop("orders")
+    paid = o[o["status"] != "cancelled"]
+    daily = paid.groupby(paid["order_time"].dt.normalize())["order_amount"].sum()
+    for day in ("2024-06-18", "2024-11-11", "2025-06-18", "2025-11-11"):
+        d = pd.Timestamp(day)
+        before = daily[
+            (daily.index >= d - pd.Timedelta(days=60)) & (daily.index < d - pd.Timedelta(days=25))
+        ]
+        assert daily[d] > 3 * before.median(), day
+
+
+def test_scale_and_mix(shop):
+    s, o, c = shop("sessions"), shop("orders"), shop("customers")
+    assert 250_000 <= len(s) <= 400_000 and 20_000 <= len(o) <= 40_000
+    assert 25_000 <= len(c) <= 40_000
+    assert (s["device"] == "mobile").mean() > 0.70 and (o["device"] == "mobile").mean() > 0.70
+    paid = o[o["status"] != "cancelled"]
+    gmv = paid.groupby(paid["order_time"].dt.year)["order_amount"].sum()
+    assert gmv.between(5.5e6, 12e6).all()
+    buyers = c[c["customer_id"].isin(paid["customer_id"])]
+    top = buyers["age_group"].value_counts().index[:2]
+    assert set(top) == {"80后", "90后"}
+    n = paid.groupby("customer_id").size()
+    assert 0.15 < (n >= 2).mean() < 0.5  # repeat buyers exist, but are not most buyers
+
+
+def test_charm_prices_and_margins(shop):
+    p = shop("products")
+    cents = (p["list_price"] * 10).round().astype(int)
+    charm = (cents % 100 == 90) | (cents % 10 == 9)
+    assert charm.mean() > 0.75 and (~charm).sum() >= 2
+    margin = 1 - p["unit_cost"] / p["list_price"]
+    assert margin.min() >= 0.2 and margin.max() <= 0.7
+
+
+def test_cart_to_checkout_is_leakiest_and_mobile_leaks_more(shop):
+    s = shop("sessions")
+    steps = ["viewed_product", "added_to_cart", "started_checkout", "placed_order"]
+    rates = [s[b].sum() / s[a].sum() for a, b in zip(steps, steps[1:], strict=False)]
+    assert np.argmin(rates) == 1
+    cart = s[s["added_to_cart"]]
+    by_dev = cart.groupby("device")["started_checkout"].mean()
+    assert by_dev["pc"] - by_dev["mobile"] > 0.1
+
+
+def test_ab_test_has_modest_real_effect(shop):
+    s = shop("sessions")
+    ab = s[s["checkout_variant"].notna()]
+    assert set(ab["checkout_variant"]) == {"A", "B"}
+    days = ab["start_time"].dt.normalize()
+    assert 35 <= (days.max() - days.min()).days <= 49
+    conv = ab.groupby("checkout_variant")["placed_order"].agg(["mean", "size"])
+    diff = conv.loc["B", "mean"] - conv.loc["A", "mean"]
+    p = ab["placed_order"].mean()
+    se = np.sqrt(p * (1 - p) * (1 / conv.loc["A", "size"] + 1 / conv.loc["B", "size"]))
+    assert diff / se > 1.96 and diff / conv.loc["A", "mean"] < 0.25
+
+
+def test_price_test_demand_falls_with_price_and_ties_to_orders(shop):
+    pt = shop("price_tests")
+    assert 3 <= pt["sku"].nunique() <= 5
+    for sku, g in pt.groupby("sku"):
+        assert 3 <= g["price"].nunique() <= 5 and 20 <= len(g) <= 30
+        slope = np.polyfit(np.log(g["price"]), np.log(g["units"] / g["sessions"]), 1)[0]
+        assert -3.5 < slope < -1.0, (sku, slope)
+    assert ((pt["price"] == 199) | (pt["price"] == 200)).groupby(pt["sku"]).sum().max() >= 8
+    o, it = shop("orders"), shop("order_items")
+    plat = o[(o["channel"] == "platform") & (o["status"] != "cancelled")]
+    m = it.merge(plat[["order_id", "order_time"]], on="order_id")
+    for r in pt.sample(8, random_state=0).itertuples():
+        wk = m[
+            (m["sku"] == r.sku)
+            & (m["order_time"] >= r.week_start)
+            & (m["order_time"] < r.week_start + pd.Timedelta(days=7))
+        ]
+        assert wk["quantity"].sum() == r.units
+        assert (wk["unit_price"] == r.price).all()
+
+
+def test_ads_sane_and_some_lose_money(shop):
+    a = shop("ad_campaigns")
+    assert (a["clicks"] <= a["impressions"]).all()
+    assert (a["attributed_orders"] <= a["clicks"]).all()
+    roas = a.groupby("campaign_id")[["attributed_revenue", "spend"]].sum()
+    roas = roas["attributed_revenue"] / roas["spend"]
+    p = shop("products")
+    break_even = 1 / (1 - p["unit_cost"].sum() / p["list_price"].sum())
+    assert (roas < break_even).sum() >= 2 and (roas > 2 * break_even).sum() >= 1
+
+
+def test_keywords_long_tail_converts_better(shop):
+    k = shop("keywords")
+    g = k.groupby("keyword_type")[["impressions", "clicks", "orders"]].sum()
+    per_kw = k.groupby("keyword_type")["impressions"].mean()
+    assert per_kw["long_tail"] < per_kw["head"]
+    assert (g["clicks"] / g["impressions"])["long_tail"] > (g["clicks"] / g["impressions"])["head"]
+    assert (g["orders"] / g["clicks"])["long_tail"] > (g["orders"] / g["clicks"])["head"]
+    assert (k["clicks"] <= k["impressions"]).all() and (k["orders"] <= k["clicks"]).all()
+
+
+def test_livestreams_tie_to_orders(shop):
+    ls, o = shop("livestreams"), shop("orders")
+    paid = o[(o["status"] != "cancelled") & (o["channel"] == "livestream")]
+    for r in ls.sample(15, random_state=1).itertuples():
+        end = r.start_time + pd.Timedelta(minutes=r.duration_minutes)
+        w = paid[(paid["order_time"] >= r.start_time) & (paid["order_time"] < end)]
+        assert len(w) == r.orders and abs(w["order_amount"].sum() - r.gmv) < 0.05
+    assert (ls["unique_viewers"] <= ls["views"]).all()
+    assert set(ls["host_type"]) == {"own_staff", "kol"}
