@@ -1,0 +1,219 @@
+"""Chapter 00 warm-ups: load a table, then the shop's headline numbers (paid orders, GMV,
+mobile share, top category, AOV), each with the classic way to get it wrong.
+
+They teach the check → hint → fix loop as much as the numbers: the mistakes are the ones
+merchants make when they read a platform report for the first time.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from graders.answers import Label, Number
+from graders.spec import Exercise, Mistake
+from shoplab import metrics
+
+
+def _sales_by_sku(data) -> pd.DataFrame:
+    """Per SKU, over the order lines of paid orders: sales (¥), units and orders."""
+    paid_ids = metrics.paid(data.orders)["order_id"]
+    lines = data.order_items[data.order_items["order_id"].isin(paid_ids)]
+    return lines.groupby("sku").agg(
+        sales=("line_amount", "sum"), units=("quantity", "sum"), orders=("order_id", "nunique")
+    )
+
+
+def _mobile_share(frame: pd.DataFrame) -> float:
+    return metrics.share(frame["device"] == "mobile")
+
+
+EXERCISES = (
+    Exercise(
+        id="00.1",
+        title="Load a table: registered customers",
+        answer=Number("count"),
+        reference=lambda data: len(data.customers),
+        mistakes=(
+            Mistake(
+                "buyers_not_customers",
+                lambda data: data.orders["customer_id"].nunique(),
+                "That counts the customers who placed an order. The customers table also "
+                "holds people who registered but never bought: count its rows.",
+            ),
+        ),
+        hints=(
+            'Load the table yourself: customers = load_table("customers").',
+            "One row per registered customer, so the number of rows is the answer: "
+            "len(customers).",
+        ),
+        solution='customers = load_table("customers")\nn_customers = len(customers)',
+        points=1,
+    ),
+    Exercise(
+        id="00.2",
+        title="Paid orders",
+        answer=Number("count"),
+        reference=lambda data: len(metrics.paid(data.orders)),
+        mistakes=(
+            Mistake(
+                "all_orders",
+                lambda data: len(data.orders),
+                "That counts every order placed, cancelled ones included. A cancelled order "
+                "was never paid: keep status 'completed' and 'refunded'.",
+            ),
+            Mistake(
+                "completed_only",
+                lambda data: int((data.orders["status"] == "completed").sum()),
+                "That leaves out refunded orders. They were paid (the money came back "
+                "later), so they count as paid orders.",
+            ),
+        ),
+        hints=(
+            "Look at orders.status.value_counts(): which statuses mean the buyer paid?",
+            "Paid = 'completed' or 'refunded'. "
+            "orders.status.isin([\"completed\", \"refunded\"]) marks them.",
+            "Sum that True/False mask (True counts as 1), or take len() of the rows it keeps.",
+        ),
+        solution='paid_orders = int(orders.status.isin(["completed", "refunded"]).sum())',
+        points=1,
+    ),
+    Exercise(
+        id="00.3",
+        title="GMV (成交总额)",
+        answer=Number("yuan"),
+        reference=lambda data: metrics.gmv(data.orders),
+        mistakes=(
+            Mistake(
+                "includes_cancelled",
+                lambda data: float(data.orders["order_amount"].sum()),
+                "That includes cancelled orders, which were never paid. GMV sums paid orders "
+                "only (completed and refunded).",
+            ),
+            Mistake(
+                "net_of_refunds",
+                lambda data: metrics.net_revenue(data.orders),
+                "That takes refunds off: it is net revenue. GMV is counted before refunds, "
+                "as platforms report it — keep refunded orders in.",
+            ),
+            Mistake(
+                "includes_shipping",
+                lambda data: float(
+                    metrics.paid(data.orders)[["order_amount", "shipping_fee"]].sum().sum()
+                ),
+                "That adds the shipping fees. GMV is the value of the goods: order_amount "
+                "only.",
+            ),
+            Mistake(
+                "before_discounts",
+                lambda data: float(metrics.paid(data.orders)["gross_amount"].sum()),
+                "That is gross_amount, the value before discounts. GMV is what buyers "
+                "actually paid for the goods: order_amount.",
+            ),
+        ),
+        hints=(
+            "GMV adds up the goods value of paid orders. Which column is what the buyer "
+            "paid for the goods, after discounts?",
+            "Keep paid orders (status 'completed' or 'refunded'), then sum order_amount. "
+            "No shipping, no refunds taken off.",
+        ),
+        solution=(
+            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
+            "gmv = paid.order_amount.sum()"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="00.4",
+        title="Share of paid orders placed on mobile",
+        answer=Number("fraction"),
+        reference=lambda data: _mobile_share(metrics.paid(data.orders)),
+        mistakes=(
+            Mistake(
+                "all_orders",
+                lambda data: _mobile_share(data.orders),
+                "That is the share of all orders, cancelled ones included. Take the paid "
+                "orders first.",
+            ),
+            Mistake(
+                "sessions",
+                lambda data: _mobile_share(data.sessions),
+                "That is the share of visits (sessions) on mobile — traffic, not purchases. "
+                "Use the orders table.",
+            ),
+        ),
+        hints=(
+            "Start from the paid orders (as in 00.2), then look at their device column.",
+            "(paid.device == \"mobile\").mean() gives the share as a fraction: the mean of "
+            "True/False is the share of True.",
+        ),
+        solution=(
+            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
+            'mobile_share = (paid.device == "mobile").mean()'
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="00.5",
+        title="Top product by sales",
+        answer=Label(),
+        reference=lambda data: str(_sales_by_sku(data)["sales"].idxmax()),
+        mistakes=(
+            Mistake(
+                "by_units",
+                lambda data: str(_sales_by_sku(data)["units"].idxmax()),
+                "That product sells the most units (and is in the most orders), but sales are "
+                "money: rank by the sum of line_amount.",
+            ),
+        ),
+        hints=(
+            "order_items has one row per order line, with the SKU and its line_amount (¥). "
+            "Keep the lines of paid orders: order_items.order_id.isin(paid.order_id).",
+            "Group those lines by sku and sum line_amount: "
+            'lines.groupby("sku").line_amount.sum().',
+            "The label of the largest value is .idxmax().",
+        ),
+        solution=(
+            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
+            "lines = order_items[order_items.order_id.isin(paid.order_id)]\n"
+            'top_sku = lines.groupby("sku").line_amount.sum().idxmax()'
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="00.6",
+        title="Average order value (客单价)",
+        answer=Number("yuan"),
+        reference=lambda data: metrics.average_order_value(data.orders),
+        mistakes=(
+            Mistake(
+                "all_orders",
+                lambda data: metrics.gmv(data.orders) / len(data.orders),
+                "That divides by every order, cancelled ones included. Divide GMV by the "
+                "number of paid orders.",
+            ),
+            Mistake(
+                "per_buyer",
+                lambda data: metrics.gmv(data.orders)
+                / metrics.paid(data.orders)["customer_id"].nunique(),
+                "That divides by the number of buyers: spend per customer. AOV is per paid "
+                "order.",
+            ),
+            Mistake(
+                "with_shipping",
+                lambda data: float(
+                    metrics.paid(data.orders)[["order_amount", "shipping_fee"]].sum().sum()
+                ) / len(metrics.paid(data.orders)),
+                "That includes the shipping fees. AOV is GMV (goods only) per paid order.",
+            ),
+        ),
+        hints=(
+            "AOV = GMV ÷ number of paid orders: you computed both above.",
+            "paid.order_amount.mean() gives the same thing in one step.",
+        ),
+        solution=(
+            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
+            "aov = paid.order_amount.sum() / len(paid)"
+        ),
+        points=2,
+    ),
+)
