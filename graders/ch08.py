@@ -1,0 +1,373 @@
+"""Chapter 08 — Funnels & conversion: stage counts, step vs overall conversion, the leakiest
+step, conversion by device, GMV = visits × conversion × AOV, the A/B test of a checkout change
+and a what-if on the leak.
+
+Conversion is per session: paid sessions ÷ sessions (see `shoplab.funnel`)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from graders.answers import Function, Label, Number, Table
+from graders.answers import Series as SeriesAnswer
+from graders.spec import Case, Exercise, Mistake
+from shoplab import funnel, metrics
+
+DECISIONS = ("ship", "don't ship", "keep testing")
+WHAT_IF_CUT = 0.20  # 08.9: cart → checkout drop-off falls by 20 %
+
+
+def _sessions(data) -> pd.DataFrame:
+    return funnel.with_paid(data.sessions, data.orders)
+
+
+def _counts(data) -> pd.Series:
+    return funnel.stage_counts(_sessions(data))
+
+
+def _placed_counts(data) -> pd.Series:
+    """The misconception: the last stage counts placed orders, cancelled ones included."""
+    sessions = _sessions(data)
+    return funnel.stage_counts(sessions.assign(paid=sessions["placed_order"]))
+
+
+def _by_device(data, rate) -> pd.Series:
+    return pd.Series({device: rate(group) for device, group in _sessions(data).groupby("device")})
+
+
+def _paid_per_visitor(sessions: pd.DataFrame) -> float:
+    """The misconception: paid sessions ÷ unique visitors (mixes two units)."""
+    return metrics.rate(int(sessions["paid"].sum()), sessions["visitor_id"].nunique())
+
+
+def _placed_per_session(sessions: pd.DataFrame) -> float:
+    return metrics.rate(int(sessions["placed_order"].sum()), len(sessions))
+
+
+def _paid_per_order(sessions: pd.DataFrame) -> float:
+    """The misconception: dividing by orders placed (that is the order → paid step)."""
+    return metrics.rate(int(sessions["paid"].sum()), int(sessions["placed_order"].sum()))
+
+
+def _decomposition(data) -> pd.DataFrame:
+    sessions, orders = _sessions(data), data.orders
+    rows = {}
+    for device, group in sessions.groupby("device"):
+        rows[device] = {
+            "visits": len(group),
+            "conversion_rate": funnel.conversion_rate(group),
+            "aov": metrics.average_order_value(orders[orders["order_id"].isin(group["order_id"])]),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("device")
+
+
+def _unpooled_z(conversions_a, sessions_a, conversions_b, sessions_b) -> float:
+    """The misconception for the test: the unpooled standard error (that one is for the CI)."""
+    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b
+    se = math.sqrt(p_a * (1 - p_a) / sessions_a + p_b * (1 - p_b) / sessions_b)
+    return (p_b - p_a) / se
+
+
+def _ab_case(data) -> dict:
+    table = funnel.ab_counts(_sessions(data))
+    return {"conversions_a": int(table.at["A", "conversions"]),
+            "sessions_a": int(table.at["A", "sessions"]),
+            "conversions_b": int(table.at["B", "conversions"]),
+            "sessions_b": int(table.at["B", "sessions"])}
+
+
+def _decision(data) -> str:
+    return funnel.ab_decision(*funnel.difference_ci(**_ab_case(data)))
+
+
+def _what_if(data, new_conversion=None) -> dict:
+    counts = _counts(data)
+    result = funnel.what_if_fewer_drop_offs(counts, "cart_to_checkout", WHAT_IF_CUT,
+                                            metrics.average_order_value(data.orders))
+    if new_conversion is not None:  # a misconception: another "20 % better"
+        ratio = new_conversion(result["old_conversion"]) / result["old_conversion"]
+        result["extra_orders"] = float(counts["paid"]) * (ratio - 1)
+        result["extra_gmv"] = result["extra_orders"] * metrics.average_order_value(data.orders)
+    return result
+
+
+def _frame(rows: list[tuple[str, bool, bool]]) -> pd.DataFrame:
+    """A tiny sessions table: (visitor_id, placed_order, paid) per session."""
+    return pd.DataFrame(rows, columns=["visitor_id", "placed_order", "paid"]).astype(
+        {"visitor_id": "str", "placed_order": "bool", "paid": "bool"})
+
+
+PLACED_NOT_PAID = "Placed is not paid: a cancelled order was never paid for. Count the "
+PLACED_NOT_PAID += "sessions whose order was paid (the `paid` column)."
+PER_VISITOR = ("That divides by unique visitors. The course counts conversion per session "
+               "(visit): paid sessions ÷ sessions.")
+
+EXERCISES = (
+    Exercise(
+        id="08.1",
+        title="The funnel: sessions and step conversion at each stage",
+        answer=Table("stage", {"sessions": Number("count"), "step_conversion": Number("fraction")}),
+        reference=lambda data: funnel.funnel_table(_sessions(data)),
+        points={"sessions": 1, "step_conversion": 2},
+        mistakes=(
+            Mistake("placed_for_paid", _placed_counts, PLACED_NOT_PAID, part="sessions"),
+            Mistake("placed_for_paid_rate",
+                    lambda data: funnel.step_conversion(_placed_counts(data)),
+                    PLACED_NOT_PAID, part="step_conversion"),
+            Mistake("overall_for_step",
+                    lambda data: funnel.overall_conversion(_counts(data)),
+                    "That is each stage's share of all visits (overall conversion). Step "
+                    "conversion divides by the stage just before.", part="step_conversion"),
+            Mistake("drop_off_for_conversion",
+                    lambda data: 1 - funnel.step_conversion(_counts(data)),
+                    "That is the drop-off (1 − conversion): the share that does NOT go on.",
+                    part="step_conversion"),
+        ),
+        hints=(
+            "Sessions at a stage: `len(sessions)` for visited, then the sum of each True/False "
+            "column (viewed_product, added_to_cart, started_checkout, placed_order, paid).",
+            "Step conversion: each count ÷ the count of the stage before; `counts.shift(1)` "
+            "lines up the previous stage. The visited row's step conversion is 1.0.",
+        ),
+        solution=(
+            'stages = ["viewed_product", "added_to_cart", "started_checkout", "placed_order", '
+            '"paid"]\n'
+            'counts = pd.Series({"visited": len(sessions), '
+            "**{s: int(sessions[s].sum()) for s in stages}})\n"
+            "previous = counts.shift(1).fillna(counts.iloc[0])\n"
+            'funnel_table = pd.DataFrame({"sessions": counts, '
+            '"step_conversion": counts / previous})'
+        ),
+    ),
+    Exercise(
+        id="08.2",
+        title="Overall conversion rate",
+        answer=Number("fraction"),
+        reference=lambda data: funnel.conversion_rate(_sessions(data)),
+        points=2,
+        mistakes=(
+            Mistake("divided_by_orders", lambda data: _paid_per_order(_sessions(data)),
+                    "That divides by orders placed: it is the last step (order → paid), not "
+                    "the overall rate. Divide by all sessions."),
+            Mistake("divided_by_visitors", lambda data: _paid_per_visitor(_sessions(data)),
+                    PER_VISITOR),
+            Mistake("per_visitor", lambda data: funnel.visitor_conversion_rate(_sessions(data)),
+                    "That is the per-visitor rate (buying visitors ÷ unique visitors). The "
+                    "course's conversion rate is per session: paid sessions ÷ sessions."),
+            Mistake("placed_for_paid", lambda data: _placed_per_session(_sessions(data)),
+                    PLACED_NOT_PAID),
+        ),
+        hints=("Overall conversion compares the bottom of the funnel with its top.",
+               "paid sessions ÷ all sessions: `sessions['paid'].mean()` does both at once."),
+        solution='conversion = sessions["paid"].sum() / len(sessions)',
+    ),
+    Exercise(
+        id="08.3",
+        title="The leakiest step",
+        answer=Label(funnel.STEPS),
+        reference=lambda data: funnel.leakiest_step(_counts(data)),
+        points=2,
+        mistakes=(
+            Mistake("largest_count_lost",
+                    lambda data: str(_counts(data).diff().iloc[1:].set_axis(funnel.STEPS)
+                                     .idxmin()),
+                    "That step loses the most sessions by count, but the top of a funnel always "
+                    "has the most to lose. Compare drop-off rates: the share of each stage lost."),
+            Mistake("least_leaky",
+                    lambda data: str(funnel.step_drop_off(_counts(data)).idxmin()),
+                    "That step keeps the largest share. The leakiest has the highest drop-off."),
+        ),
+        hints=("Drop-off (流失率) of a step = 1 − its step conversion.",
+               "Take your step conversions from 08.1 (without the visited row), compute "
+               "1 − conversion and find the largest."),
+        solution=(
+            'steps = ["visit_to_view", "view_to_cart", "cart_to_checkout", '
+            '"checkout_to_order", "order_to_paid"]\n'
+            'drop_off = 1 - funnel_table["step_conversion"].iloc[1:]\n'
+            "leakiest = steps[int(drop_off.to_numpy().argmax())]"
+        ),
+    ),
+    Exercise(
+        id="08.4",
+        title="Conversion rate by device",
+        answer=SeriesAnswer("fraction"),
+        reference=lambda data: funnel.conversion_by(_sessions(data), "device"),
+        points=2,
+        mistakes=(
+            Mistake("share_of_paid",
+                    lambda data: _by_device(data, lambda g: g["paid"].sum())
+                    / int(_sessions(data)["paid"].sum()),
+                    "That is each device's share of all paid sessions. The conversion rate "
+                    "divides a device's paid sessions by that device's own sessions."),
+            Mistake("divided_by_visitors", lambda data: _by_device(data, _paid_per_visitor),
+                    PER_VISITOR),
+            Mistake("placed_for_paid", lambda data: _by_device(data, _placed_per_session),
+                    PLACED_NOT_PAID),
+        ),
+        hints=("Group the sessions by device.",
+               "`sessions.groupby('device')['paid'].mean()`: the mean of True/False is the "
+               "share that is True."),
+        solution='conversion_by_device = sessions.groupby("device")["paid"].mean()',
+    ),
+    Exercise(
+        id="08.5",
+        title="A conversion_rate function",
+        answer=Function(Number("fraction")),
+        reference=funnel.conversion_rate,
+        points=3,
+        cases=(
+            Case("the shop's sessions", lambda data: {"sessions": _sessions(data)}),
+            Case("a day with 4 sessions, one of them paid",
+                 {"sessions": _frame([("V1", True, True), ("V2", False, False),
+                                      ("V1", False, False), ("V3", False, False)])}),
+        ),
+        hidden=(
+            Case("a day with no traffic", {"sessions": _frame([])}),
+            Case("5 sessions with a cancelled order and a repeat visitor",
+                 {"sessions": _frame([("V1", True, True), ("V1", True, False),
+                                      ("V2", True, True), ("V3", False, False),
+                                      ("V1", False, False)])}),
+            Case("the shop's PC sessions",
+                 lambda data: {"sessions": _sessions(data).query("device == 'pc'")}),
+        ),
+        mistakes=(
+            Mistake("placed_for_paid", _placed_per_session, PLACED_NOT_PAID),
+            Mistake("divided_by_visitors", _paid_per_visitor, PER_VISITOR),
+            Mistake("divided_by_orders", _paid_per_order,
+                    "That divides by orders placed. Divide by all sessions."),
+        ),
+        hints=("Paid sessions ÷ sessions — and think about a day with no sessions at all.",
+               "With no traffic there is nothing to convert: return 0.0 instead of dividing "
+               "by zero (`if len(sessions) == 0: return 0.0`)."),
+        solution=(
+            "def conversion_rate(sessions):\n"
+            "    if len(sessions) == 0:\n"
+            "        return 0.0\n"
+            '    return sessions["paid"].sum() / len(sessions)'
+        ),
+    ),
+    Exercise(
+        id="08.6",
+        title="GMV = visits × conversion rate × AOV, by device",
+        answer=Table("device", {"visits": Number("count"), "conversion_rate": Number("fraction"),
+                                "aov": Number("yuan")}),
+        reference=_decomposition,
+        points={"visits": 1, "conversion_rate": 1, "aov": 1},
+        mistakes=(
+            Mistake("visitors_for_visits",
+                    lambda data: _sessions(data).groupby("device")["visitor_id"].nunique(),
+                    "Those are unique visitors. Visits are sessions: count the rows.",
+                    part="visits"),
+            Mistake("divided_by_visitors", lambda data: _by_device(data, _paid_per_visitor),
+                    PER_VISITOR, part="conversion_rate"),
+            Mistake("aov_all_orders",
+                    lambda data: _by_device(data, lambda g: metrics.rate(
+                        metrics.gmv(data.orders[data.orders["order_id"].isin(g["order_id"])]),
+                        int(g["placed_order"].sum()))),
+                    "That divides GMV by all orders placed. AOV (客单价) divides GMV by paid "
+                    "orders only.", part="aov"),
+        ),
+        hints=("One row per device; visits = that device's sessions, conversion = its paid "
+               "sessions ÷ its sessions, AOV = GMV of its paid orders ÷ their number.",
+               "For the AOV, keep the orders whose order_id appears in that device's sessions, "
+               "then the paid ones (status completed or refunded)."),
+        solution=(
+            "rows = {}\n"
+            'for device, group in sessions.groupby("device"):\n'
+            '    mine = orders[orders["order_id"].isin(group["order_id"])]\n'
+            '    paid = mine[mine["status"].isin(["completed", "refunded"])]\n'
+            '    rows[device] = {"visits": len(group), "conversion_rate": group["paid"].mean(),\n'
+            '                    "aov": paid["order_amount"].sum() / len(paid)}\n'
+            'decomposition = pd.DataFrame.from_dict(rows, orient="index")'
+        ),
+    ),
+    Exercise(
+        id="08.7",
+        title="The two-proportion z-test",
+        answer=Function(Number("number", tol=1e-4)),
+        reference=funnel.two_proportion_z,
+        points=3,
+        cases=(
+            Case("A 100 of 1,000, B 150 of 1,000",
+                 {"conversions_a": 100, "sessions_a": 1000, "conversions_b": 150,
+                  "sessions_b": 1000}),
+        ),
+        hidden=(
+            Case("A 90 of 800, B 70 of 1,200 (B worse)",
+                 {"conversions_a": 90, "sessions_a": 800, "conversions_b": 70,
+                  "sessions_b": 1200}),
+            Case("A 30 of 200, B 60 of 250",
+                 {"conversions_a": 30, "sessions_a": 200, "conversions_b": 60,
+                  "sessions_b": 250}),
+            Case("the shop's checkout test", _ab_case),
+        ),
+        mistakes=(
+            Mistake("unpooled_se", _unpooled_z,
+                    "That uses the unpooled standard error (each group's own rate). The test "
+                    "assumes no difference, so it pools both groups into one rate p and uses "
+                    "√(p(1 − p)(1/n_A + 1/n_B))."),
+        ),
+        hints=("z = (p_B − p_A) ÷ SE, where p = conversions ÷ sessions of each group.",
+               "Pooled rate p = (conversions_a + conversions_b) ÷ (sessions_a + sessions_b); "
+               "SE = √(p(1 − p)(1/sessions_a + 1/sessions_b))."),
+        solution=(
+            "def two_proportion_z(conversions_a, sessions_a, conversions_b, sessions_b):\n"
+            "    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b\n"
+            "    pooled = (conversions_a + conversions_b) / (sessions_a + sessions_b)\n"
+            "    se = (pooled * (1 - pooled) * (1 / sessions_a + 1 / sessions_b)) ** 0.5\n"
+            "    return (p_b - p_a) / se"
+        ),
+    ),
+    Exercise(
+        id="08.8",
+        title="Ship the new checkout?",
+        answer=Label(DECISIONS),
+        reference=_decision,
+        points=1,
+        hints=("Compute the 95 % interval for p_B − p_A: difference ± 1.96 × SE, with the "
+               "unpooled SE √(p_A(1 − p_A)/n_A + p_B(1 − p_B)/n_B).",
+               "Whole interval above 0 → \"ship\"; whole interval below 0 → \"don't ship\"; "
+               "interval containing 0 → \"keep testing\"."),
+        solution=(
+            'test = sessions[sessions["checkout_variant"].isin(["A", "B"])]\n'
+            'g = test.groupby("checkout_variant")["paid"].agg(["sum", "size"])\n'
+            'p = g["sum"] / g["size"]\n'
+            'se = (p["A"] * (1 - p["A"]) / g.at["A", "size"]\n'
+            '      + p["B"] * (1 - p["B"]) / g.at["B", "size"]) ** 0.5\n'
+            'low, high = p["B"] - p["A"] - 1.96 * se, p["B"] - p["A"] + 1.96 * se\n'
+            'decision = "ship" if low > 0 else "don\'t ship" if high < 0 else "keep testing"'
+        ),
+    ),
+    Exercise(
+        id="08.9",
+        title="What if cart → checkout lost 20 % fewer shoppers?",
+        answer=Number("yuan"),
+        reference=lambda data: _what_if(data)["extra_gmv"],
+        points=2,
+        mistakes=(
+            Mistake("conversion_up_20", lambda data: _what_if(data, lambda c: c * 1.2)["extra_gmv"],
+                    "That raises the step's conversion by 20 %. The question cuts its drop-off "
+                    "(1 − conversion) by 20 %."),
+            Mistake("points_not_percent",
+                    lambda data: _what_if(data, lambda c: c + WHAT_IF_CUT)["extra_gmv"],
+                    "That cuts the drop-off by 20 percentage points; cut it by 20 % of itself "
+                    "(new drop-off = 0.8 × old drop-off)."),
+            Mistake("orders_not_gmv", lambda data: _what_if(data)["extra_orders"],
+                    "That is the number of extra paid orders; the question asks for extra GMV "
+                    "in ¥ (orders × AOV)."),
+        ),
+        hints=("New cart → checkout conversion = 1 − 0.8 × (1 − old conversion). Later steps "
+               "keep their rates, so paid sessions grow by new ÷ old conversion.",
+               "Extra paid orders = paid sessions × (new ÷ old − 1); extra GMV = extra paid "
+               "orders × AOV (GMV ÷ paid orders)."),
+        solution=(
+            'old = sessions["started_checkout"].sum() / sessions["added_to_cart"].sum()\n'
+            "new = 1 - 0.8 * (1 - old)\n"
+            'extra_orders = sessions["paid"].sum() * (new / old - 1)\n'
+            'paid = orders[orders["status"].isin(["completed", "refunded"])]\n'
+            'extra_gmv = extra_orders * paid["order_amount"].sum() / len(paid)'
+        ),
+    ),
+)
