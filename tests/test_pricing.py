@@ -191,3 +191,45 @@ def test_choosing_another_sku_resets_the_controls(explorer):
     assert explorer.figure.data[OPTIMUM].x == pytest.approx((1200.0,))
     explorer.sku.value = "A"
     assert explorer.price.max < 1299.0 and explorer.price.value == 99.0
+
+
+# --- the lesson's claims on the shop's data ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def shop():
+    from shoplab import load_table
+
+    return load_table("products").set_index("sku"), load_table("price_tests")
+
+
+def test_most_list_prices_are_charm_prices(shop):
+    catalogue, _ = shop
+    assert catalogue.list_price.map(pricing.is_charm_price).mean() > 0.5
+
+
+def test_price_test_shows_elastic_demand_both_ways(shop):
+    _, tests = shop
+    fitted = pricing.fit_demand(tests)
+    assert (fitted.elasticity < -1).all()
+    for sku, levels in pricing.demand_by_price(tests).groupby("sku"):
+        low, high = levels.loc[levels.price.idxmin()], levels.loc[levels.price.idxmax()]
+        assert pricing.arc_elasticity(low.price, low.units, high.price, high.units) < 0, sku
+
+
+def test_the_pricing_decision_is_not_trivial(shop):
+    """Exercise 04.8 means something: some tested SKUs sit below p*, some above."""
+    catalogue, tests = shop
+    below = [sku for sku, e in pricing.fit_demand(tests).elasticity.items()
+             if catalogue.at[sku, "list_price"]
+             < pricing.profit_maximising_price(catalogue.at[sku, "unit_cost"], e)]
+    assert 0 < len(below) < tests.sku.nunique()
+
+
+def test_required_uplift_restores_the_woks_profit(shop):
+    catalogue, _ = shop
+    price, cost = catalogue.at["HW-001", "list_price"], catalogue.at["HW-001", "unit_cost"]
+    margin, discount = pricing.gross_margin(price, cost), 0.1
+    uplift = pricing.required_uplift(margin, discount)
+    # 100 units at the old unit profit == 100·(1 + uplift) units at the discounted unit profit
+    assert 100 * (price - cost) == pytest.approx(
+        100 * (1 + uplift) * (price * (1 - discount) - cost))
