@@ -55,7 +55,7 @@ def test_weeks() -> pd.DataFrame:
     for sku, (levels, _, _) in PRICE_TESTS.items():
         reps = PRICE_TEST_WEEKS // len(levels)
         order = rng.permutation(np.repeat(levels, reps))
-        sessions = rng.poisson(520 * rng.lognormal(0, 0.12, len(order)))
+        sessions = rng.poisson(800 * rng.lognormal(0, 0.12, len(order)))
         for w, price in enumerate(order):
             rows.append((PRICE_TEST_START + pd.Timedelta(weeks=w), sku, float(price), sessions[w]))
     return pd.DataFrame(rows, columns=["week_start", "sku", "price", "sessions"])
@@ -78,7 +78,7 @@ def draft_items(
     line_ch = o["channel"].to_numpy()[line_order]
     # weights per (day, channel)
     launch = ((products["launch_date"] - DAYS[0]).dt.days).to_numpy()
-    base = products["popularity"].to_numpy() * (products["list_price"].to_numpy() / 100) ** 0.45
+    base = products["popularity"].to_numpy() * (products["list_price"].to_numpy() / 100) ** 0.55
     cat = products["category"].to_numpy()
     aff = {
         "platform": np.ones(n_sku),
@@ -139,8 +139,8 @@ def _price_test_lines(o: pd.DataFrame, weeks: pd.DataFrame, products: pd.DataFra
     for r in weeks.itertuples():
         levels, elast, bump = PRICE_TESTS[r.sku]
         # constant elasticity around the list price; the charm SKU sells a bit more at ...9
-        mu = r.sessions * 0.068 * (r.price / ref[r.sku]) ** elast * (1 + bump * (r.price % 10 == 9))
-        units = rng.poisson(mu * rng.lognormal(0, 0.06))
+        mu = r.sessions * 0.075 * (r.price / ref[r.sku]) ** elast * (1 + bump * (r.price % 10 == 9))
+        units = int(round(mu * rng.lognormal(0, 0.05)))
         qty = []
         while sum(qty) < units:
             qty.append(min(1 + int(rng.random() < 0.12), units - sum(qty)))
@@ -173,7 +173,7 @@ def finalize(
     prod = products.set_index("sku")
     q = items["sku"].map(prod["quality"])
     worst = q.groupby(items["order_id"]).min().reindex(o["order_id"]).to_numpy()
-    base = o["channel"].map({"platform": 0.045, "livestream": 0.085, "mini_program": 0.035})
+    base = o["channel"].map({"platform": 0.04, "livestream": 0.075, "mini_program": 0.03})
     refunded = ~o["cancelled"] & (rng.random(len(o)) < base.to_numpy() * (1 + 3.0 * (1 - worst)))
     o["status"] = np.where(o["cancelled"], "cancelled", np.where(refunded, "refunded", "completed"))
     # order-level promotions

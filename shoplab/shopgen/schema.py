@@ -407,6 +407,45 @@ TABLES: tuple[Table, ...] = (
 SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
 
 
+def _facts() -> list[str]:
+    """The effects planted by the generator, stated from its own constants."""
+    from shoplab.shopgen import common, marketing, stock, traffic
+    from shoplab.shopgen.catalog import PRICE_TESTS
+
+    tests = "; ".join(
+        f"{sku}: {', '.join(f'¥{p:g}' for p in levels)} (elasticity {e:g}"
+        + (f", +{bump:.0%} units at prices ending in 9" if bump else "")
+        + ")"
+        for sku, (levels, e, bump) in PRICE_TESTS.items()
+    )
+    camps = ", ".join(
+        f"{c[0]} {c[1]} ≈ {c[7]:g}" for c in sorted(marketing.CAMPAIGNS, key=lambda c: c[7])
+    )
+    delays = ", ".join(f"{sku} (from {d})" for sku, (d, _) in stock.SUPPLIER_DELAYS.items())
+    return [
+        "Traffic: weekly (weekend) and yearly (winter) seasonality, growth in 2025, a Spring "
+        "Festival dip, ramps to 618 (peak 18 June) and Double 11 (pre-sale from 21 October, "
+        "first wave 1–3 November, peak 11 November); festival days also convert better.",
+        "Funnel: cart → checkout is the leakiest step, and much leakier on mobile than on PC "
+        "(P(checkout | cart) ≈ 0.36 vs 0.60 before promotions).",
+        f"A/B test {common.AB_START:%Y-%m-%d} … {common.AB_END:%Y-%m-%d}: variant B "
+        f"multiplies P(started_checkout | added_to_cart) by {common.AB_LIFT:g} (true effect); "
+        "visitors are split 50/50.",
+        f"Price test (true constant elasticities): {tests}.",
+        "Ad campaigns, ROAS at typical spend (revenue ∝ spend^0.7, so ROAS falls as spend "
+        f"rises): {camps}. With ~50% gross margin the break-even ROAS is ≈ 2, so AD05, AD07 "
+        "and AD08 lose money.",
+        f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
+        f"{traffic.KOL_CONVERSION:g}× better; small-fee KOL slots pay back, big ones often do not.",
+        f"Stock-outs from late supplier deliveries: {delays}; lost demand moved to a similar "
+        "SKU of the same category.",
+        "Quality: HW-005 (ceramic saucepan) is the weak product: low ratings, more quality "
+        "tickets and refunds. ZTO/YTO are cheaper but less often on time than SF/JD.",
+        "Customers: 80后/90后 are the largest buyer groups; about a quarter of buyers buy "
+        "again; each customer has a churn date after which they are dormant.",
+    ]
+
+
 def dictionary_markdown() -> str:
     """Render the data dictionary (datasets/README.md) from the schema."""
     lines = [
@@ -429,6 +468,7 @@ def dictionary_markdown() -> str:
     ]
     for t in TABLES:
         lines.append(f"- [`{t.name}`](#{t.name}) — {t.grain}")
+    lines += ["", "## What the data is built to show", ""] + [f"- {f}" for f in _facts()]
     for t in TABLES:
         lines += [
             "",

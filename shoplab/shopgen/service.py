@@ -68,7 +68,7 @@ def reviews(o, items, products, shipments):
     n = len(lines)
     q = lines["sku"].map(products.set_index("sku")["quality"]).to_numpy()
     late = (~lines["on_time"]).to_numpy().astype(float)
-    rating = np.clip(np.round(0.6 + 4.5 * q + rng.normal(0, 0.8, n) - 0.7 * late), 1, 5)
+    rating = np.clip(np.round(0.6 + 4.5 * q + rng.normal(0, 0.9, n) - 0.7 * late), 1, 5)
     low = rating <= 2
 
     def star(x):

@@ -26,8 +26,9 @@ from shoplab.shopgen.common import (
     rng_for,
 )
 
-SESSION_SCALE = 325.0
-KOL_EXTRA_SESSIONS = 420.0
+SESSION_SCALE = 292.0
+KOL_EXTRA_SESSIONS = 450.0  # at a ¥12k slot fee; grows with the square root of the fee
+KOL_CONVERSION = 1.35  # viewers of a KOL stream convert better (cart and checkout steps)
 HOUR_W = np.array(
     [
         1.2,
@@ -78,14 +79,14 @@ def stream_schedule() -> pd.DataFrame:
                     day,
                     day + pd.Timedelta(hours=20),
                     "kol",
-                    float(rng.choice([15000, 20000, 30000, 45000, 60000])),
+                    float(rng.choice([5000, 8000, 12000, 20000, 30000])),
                     int(rng.integers(12, 16) * 15),
                 )
             )
     for y in (2024, 2025):
         for day in (f"{y}-06-18", f"{y}-11-11", f"{y}-10-31"):
             d = pd.Timestamp(day)
-            rows.append((d, d + pd.Timedelta(hours=20), "kol", 80000.0, 225))
+            rows.append((d, d + pd.Timedelta(hours=20), "kol", 40000.0, 225))
     s = pd.DataFrame(
         rows, columns=["date", "start_time", "host_type", "host_fee", "duration_minutes"]
     )
@@ -112,7 +113,7 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
     n = len(day_idx)
     t_year = day_idx / 365.0
     # channel: livestream grows in 2025
-    p_live = 0.14 + 0.05 * t_year
+    p_live = 0.12 + 0.05 * t_year
     p_mini = np.full(n, 0.10)
     channel = _pick(
         rng, np.c_[1 - p_live - p_mini, p_live, p_mini], ["platform", "livestream", "mini_program"]
@@ -120,7 +121,7 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
     # extra livestream sessions on KOL stream nights
     kol = streams[streams["host_type"] == "kol"]
     kol_day = ((kol["date"] - DAYS[0]).dt.days).to_numpy()
-    extra = rng.poisson(KOL_EXTRA_SESSIONS * (kol["host_fee"].to_numpy() / 35000) ** 0.6)
+    extra = rng.poisson(KOL_EXTRA_SESSIONS * (kol["host_fee"].to_numpy() / 12000) ** 0.5)
     day_idx = np.r_[day_idx, np.repeat(kol_day, extra)]
     channel = np.r_[channel, np.repeat("livestream", extra.sum())]
     n = len(day_idx)
@@ -138,6 +139,8 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
     live_secs = secs[is_live]
     live_secs[has] = np.minimum(offs[has], 86399)
     secs[is_live] = live_secs
+    in_kol = np.zeros(n, dtype=bool)
+    in_kol[is_live] = has & (st["host_type"] == "kol").to_numpy()
     start_time = dates + pd.to_timedelta(np.floor(secs).astype(np.int64), unit="s")
     hour = (secs // 3600).astype(int)
     weekday = dates.day_of_week.to_numpy() < 5
@@ -156,18 +159,23 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
     }
     probs = np.vstack([src_p[c] for c in ("platform", "livestream", "mini_program")])
     ch_idx = np.searchsorted(["livestream", "mini_program", "platform"], channel)
-    ch_idx = np.array([2, 0, 1])[ch_idx]  # platform=0, livestream=1, mini_program=2
+    ch_idx = np.array([1, 2, 0])[ch_idx]  # platform=0, livestream=1, mini_program=2
     source = _pick(rng, probs[ch_idx], SOURCES)
     p_ret = np.array([0.36, 0.24, 0.55])[ch_idx]
     returning = rng.random(n) < p_ret
     # the funnel, as conditional steps
-    view_p = pd.Series([0.64, 0.52, 0.72, 0.48, 0.62], index=SOURCES)[source].to_numpy()
+    view_p = pd.Series([0.64, 0.52, 0.66, 0.48, 0.62], index=SOURCES)[source].to_numpy()
+    kol_boost = np.where(in_kol, KOL_CONVERSION, 1.0)
     cart_p = 0.50 * np.where(returning, 1.18, 1.0) * np.where(channel == "livestream", 1.12, 1.0)
+    cart_p = cart_p * kol_boost
     promo = in_promo_conversion(dates)
     in_ab = (dates >= AB_START) & (dates <= AB_END)
     variant = np.where(in_ab, np.where(rng.random(n) < 0.5, "A", "B"), "")
     chk_p = (
-        np.where(device == "mobile", 0.36, 0.60) * promo * np.where(variant == "B", AB_LIFT, 1.0)
+        np.where(device == "mobile", 0.36, 0.60)
+        * promo
+        * np.where(variant == "B", AB_LIFT, 1.0)
+        * kol_boost
     )
     ord_p = np.where(device == "mobile", 0.78, 0.84) * np.where(returning, 1.04, 1.0)
     u = rng.random((4, n))
