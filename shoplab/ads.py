@@ -131,9 +131,21 @@ def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
 
 
 def first_paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """Each customer's first paid order: the day they became a (new) customer."""
-    ordered = paid(orders).sort_values(["order_time", "order_id"])
+    """Each customer's first paid order: the day they became a customer."""
+    ordered = paid(orders).sort_values("order_time", kind="stable")
     return ordered.drop_duplicates("customer_id")
+
+
+def new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
+    """Customers won per year: first paid order that year, members from before 2024 excluded.
+
+    The orders start in 2024, so a `legacy` member's first order *in the data* may not be
+    their first order ever: they were won before, and no ad since can claim them.
+    """
+    legacy = customers.loc[customers["acquisition_channel"] == "legacy", "customer_id"]
+    first = first_paid_orders(orders)
+    first = first[~first["customer_id"].isin(legacy)]
+    return first.groupby(first["order_time"].dt.year).size()
 
 
 def customer_acquisition_cost(ad_spend: float, new_customers: int) -> float:

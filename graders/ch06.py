@@ -1,0 +1,451 @@
+"""Chapter 06 exercises: keyword CTR, the ad metric tree per campaign, break-even ROAS from the
+shop's unit economics, the campaigns that lose money, profit ROI, CAC and a ROAS-safe budget.
+
+The mistakes are the ones ad reports invite: the console's "ROI" that is really ROAS, a
+break-even that forgets every cost but the product, CTR and CVR over the wrong denominator,
+CPM per impression instead of per thousand, and CPA per click.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from graders.answers import Function, LabelSet, Number, Series, Table
+from graders.spec import Case, Exercise, Mistake
+from shoplab import ads
+from shoplab.metrics import gmv, paid, rate
+
+CAC_YEAR = 2025
+CURVE_CAMPAIGN = "AD02"  # Search - generic cookware: near break-even, worth sizing
+
+
+def _shares(data) -> pd.Series:
+    return ads.unit_economics(data.orders, data.order_items, data.products, data.fees,
+                              data.shipments)
+
+
+def _margin(data) -> float:
+    return float(_shares(data)["contribution_margin"])
+
+
+def _totals(data) -> pd.DataFrame:
+    return ads.campaign_metrics(data.ad_campaigns)
+
+
+def _daily_mean(data, numerator: str, denominator: str) -> pd.Series:
+    days = data.ad_campaigns.assign(
+        r=rate(data.ad_campaigns[numerator], data.ad_campaigns[denominator]))
+    return days.groupby("campaign_id")["r"].mean()
+
+
+def _keyword_ctr(keywords: pd.DataFrame) -> pd.Series:
+    t = keywords.groupby("keyword_type")[["clicks", "impressions"]].sum()
+    return ads.click_through_rate(t["clicks"], t["impressions"])
+
+
+def _roas_by_channel(data) -> pd.DataFrame:
+    return ads.campaign_metrics(data.ad_campaigns, by="ad_channel")
+
+
+def _losing(data, threshold: float) -> list[str]:
+    roas = _totals(data)["roas"]
+    return list(roas[roas < threshold].index)
+
+
+def _nothing_bought_costs_zero(campaigns: pd.DataFrame) -> pd.DataFrame:
+    t = ads.campaign_metrics(campaigns)
+    free = {"cpc": t["clicks"] == 0, "cpm": t["impressions"] == 0,
+            "cpa": t["attributed_orders"] == 0}
+    return t.assign(**{col: t[col].where(~mask, 0.0) for col, mask in free.items()})
+
+
+def _daily_average_metrics(campaigns: pd.DataFrame) -> pd.DataFrame:
+    days = ads.campaign_metrics(campaigns, by=["campaign_id", "date"])
+    return days.groupby("campaign_id")[ads.METRICS].mean()
+
+
+def _cac_parts(data) -> dict:
+    """2025 ad spend, and who counts as a customer in 2025 by each reading of "new"."""
+    in_year = data.ad_campaigns[data.ad_campaigns["date"].dt.year == CAC_YEAR]
+    first = ads.first_paid_orders(data.orders)
+    paid_orders = paid(data.orders)
+    return {
+        "spend": float(in_year["spend"].sum()),
+        "new": int(ads.new_customers_by_year(data.orders, data.customers)[CAC_YEAR]),
+        "with_legacy": int((first["order_time"].dt.year == CAC_YEAR).sum()),
+        "buyers": int(paid_orders.loc[paid_orders["order_time"].dt.year == CAC_YEAR,
+                                      "customer_id"].nunique()),
+        "signups": int((data.customers["signup_date"].dt.year == CAC_YEAR).sum()),
+        "orders": int(in_year["attributed_orders"].sum()),
+        "all_spend": float(data.ad_campaigns["spend"].sum()),
+    }
+
+
+def _cac_with(reading: str, spend: str = "spend"):
+    """CAC with another reading of the spend or of who is new (for the mistakes)."""
+    def cac(data) -> float:
+        parts = _cac_parts(data)
+        return ads.customer_acquisition_cost(parts[spend], parts[reading])
+
+    return cac
+
+
+def _hand_campaigns() -> pd.DataFrame:
+    """Three campaigns over two days: C2 is shown but never clicked, C3 is clicked but never
+    bought from, and C3 sits idle on its second day (no impressions, no spend)."""
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2026-01-05", "2026-01-06"] * 3),
+        "campaign_id": ["C1", "C1", "C2", "C2", "C3", "C3"],
+        "ad_channel": ["search_ads"] * 2 + ["display_ads"] * 2 + ["social_ads"] * 2,
+        "impressions": [12000, 8000, 3000, 2000, 5000, 0],
+        "clicks": [300, 100, 0, 0, 60, 0],
+        "spend": [900.0, 500.0, 45.0, 30.0, 240.0, 0.0],
+        "attributed_orders": [9, 3, 0, 0, 0, 0],
+        "attributed_revenue": [2700.0, 1100.0, 0.0, 0.0, 0.0, 0.0],
+    })
+
+
+def _month(data, which: str) -> dict:
+    """The shop's campaign rows of its first or last month."""
+    days = data.ad_campaigns
+    edge = days["date"].min() if which == "first" else days["date"].max()
+    in_month = days["date"].dt.to_period("M") == edge.to_period("M")
+    return {"campaigns": days[in_month]}
+
+
+def _campaign_curve_case(data) -> dict:
+    curve = ads.fit_response_curves(data.ad_campaigns)[CURVE_CAMPAIGN]
+    return {"scale": curve.scale, "elasticity": curve.elasticity,
+            "target_roas": ads.break_even_roas(_margin(data))}
+
+
+def _marginal_spend(scale: float, elasticity: float, target_roas: float) -> float:
+    return (scale * elasticity / target_roas) ** (1.0 / (1.0 - elasticity))
+
+
+FRACTION, YUAN = Number("fraction"), Number("yuan")
+METRICS_TABLE = Table("campaign_id", {"ctr": FRACTION, "cpc": YUAN, "cpm": YUAN,
+                                      "cvr": FRACTION, "cpa": YUAN, "roas": Number("ratio")})
+
+EXERCISES = (
+    Exercise(
+        id="06.1",
+        title="Click-through rate of head and long-tail keywords",
+        answer=Series("fraction"),
+        reference=lambda data: _keyword_ctr(data.keywords),
+        mistakes=(
+            Mistake("impressions_per_click",
+                    lambda data: 1 / _keyword_ctr(data.keywords),
+                    "That is impressions per click: CTR puts the clicks on top and the "
+                    "impressions underneath."),
+            Mistake("mean_of_ratios",
+                    lambda data: data.keywords.assign(
+                        r=rate(data.keywords["clicks"], data.keywords["impressions"])
+                    ).groupby("keyword_type")["r"].mean(),
+                    "That averages each row's CTR, so a keyword shown 50 times weighs as much "
+                    "as one shown 50,000 times. Sum the clicks and the impressions per type "
+                    "first, then divide."),
+        ),
+        hints=(
+            "Group the keywords table by keyword_type and add up clicks and impressions.",
+            "CTR = total clicks ÷ total impressions, per type — divide the sums, don't "
+            "average the rows' ratios.",
+        ),
+        solution=(
+            'totals = keywords.groupby("keyword_type")[["clicks", "impressions"]].sum()\n'
+            'keyword_ctr = totals["clicks"] / totals["impressions"]'
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="06.2",
+        title="The ad metric tree of every campaign",
+        answer=METRICS_TABLE,
+        reference=_totals,
+        mistakes=(
+            Mistake("ctr_inverted", lambda data: 1 / _totals(data)["ctr"],
+                    "That is impressions per click. CTR = clicks ÷ impressions.", part="ctr"),
+            Mistake("ctr_daily_average", lambda data: _daily_mean(data, "clicks", "impressions"),
+                    "That averages the daily CTRs. Add up each campaign's clicks and "
+                    "impressions over all its days first, then divide.", part="ctr"),
+            Mistake("cpc_per_impression",
+                    lambda data: _totals(data)["spend"] / _totals(data)["impressions"],
+                    "That divides spend by impressions. CPC is the cost of one click: spend ÷ "
+                    "clicks.", part="cpc"),
+            Mistake("cpm_not_per_thousand", lambda data: _totals(data)["cpm"] / 1000,
+                    "That is the cost of one impression. CPM is the cost of a thousand "
+                    "(mille): multiply by 1,000.", part="cpm"),
+            Mistake("cvr_per_impression",
+                    lambda data: rate(_totals(data)["attributed_orders"],
+                                          _totals(data)["impressions"]),
+                    "That divides orders by impressions. Ad CVR is orders per click: the "
+                    "people who never clicked never saw the product page.", part="cvr"),
+            Mistake("cpa_per_click", lambda data: _totals(data)["cpc"],
+                    "That is spend per click (CPC). CPA is spend per attributed order.",
+                    part="cpa"),
+            Mistake("roas_inverted", lambda data: 1 / _totals(data)["roas"],
+                    "That is spend per ¥ of revenue. ROAS = attributed revenue ÷ spend.",
+                    part="roas"),
+            Mistake("roas_minus_spend",
+                    lambda data: _totals(data)["roas"] - 1,
+                    "That is (revenue − spend) ÷ spend. ROAS is plain revenue ÷ spend; "
+                    "taking costs off comes later, with the margin.", part="roas"),
+        ),
+        hints=(
+            "Group ad_campaigns by campaign_id and sum impressions, clicks, spend, "
+            "attributed_orders and attributed_revenue; compute every metric from these sums.",
+            "CTR = clicks/impressions, CPC = spend/clicks, CPM = spend/impressions×1000, "
+            "CVR = orders/clicks, CPA = spend/orders, ROAS = revenue/spend.",
+        ),
+        solution=(
+            'cols = ["impressions", "clicks", "spend", "attributed_orders", '
+            '"attributed_revenue"]\n'
+            't = ad_campaigns.groupby("campaign_id")[cols].sum()\n'
+            'metrics = pd.DataFrame({\n'
+            '    "ctr": t.clicks / t.impressions,\n'
+            '    "cpc": t.spend / t.clicks,\n'
+            '    "cpm": t.spend / t.impressions * 1000,\n'
+            '    "cvr": t.attributed_orders / t.clicks,\n'
+            '    "cpa": t.spend / t.attributed_orders,\n'
+            '    "roas": t.attributed_revenue / t.spend,\n'
+            '})'
+        ),
+        points={"ctr": 1, "cpc": 1, "cpm": 1, "cvr": 1, "cpa": 1, "roas": 1},
+    ),
+    Exercise(
+        id="06.3",
+        title="campaign_metrics(campaigns) for any campaign report",
+        answer=Function(returns=METRICS_TABLE),
+        reference=ads.campaign_metrics,
+        cases=(
+            Case("the shop's campaigns in its last month", lambda data: _month(data, "last")),
+            Case("three hand-made campaigns, one never clicked, one never bought from",
+                 {"campaigns": _hand_campaigns()}),
+        ),
+        hidden=(
+            Case("the shop's campaigns in its first month", lambda data: _month(data, "first")),
+            Case("a report of one campaign that was shown but never clicked",
+                 {"campaigns": _hand_campaigns().query("campaign_id == 'C2'")}),
+        ),
+        mistakes=(
+            Mistake("nothing_bought_costs_zero", _nothing_bought_costs_zero,
+                    "Where a campaign got no clicks (or no orders) your CPC / CPA is 0, as "
+                    "if those clicks were free. Money was spent and nothing came back: the "
+                    "cost is infinite (math.inf)."),
+            Mistake("daily_average", _daily_average_metrics,
+                    "That averages the daily metrics. Sum each campaign's totals over its "
+                    "days first, then divide."),
+        ),
+        hints=(
+            "Start from your 06.2 code, wrapped in a function of `campaigns`.",
+            "Rates with a zero denominator are 0: `rate(part, whole)` from shoplab.metrics "
+            "does that. Costs with a zero denominator are infinite: pandas already gives "
+            "inf for spend ÷ 0 — but not for 0 ÷ 0, so handle rates with `rate`.",
+        ),
+        solution=(
+            "def campaign_metrics(campaigns):\n"
+            '    cols = ["impressions", "clicks", "spend", "attributed_orders", '
+            '"attributed_revenue"]\n'
+            '    t = campaigns.groupby("campaign_id")[cols].sum()\n'
+            "    return pd.DataFrame({\n"
+            '        "ctr": rate(t.clicks, t.impressions),\n'
+            '        "cpc": t.spend / t.clicks,\n'
+            '        "cpm": t.spend / t.impressions * 1000,\n'
+            '        "cvr": rate(t.attributed_orders, t.clicks),\n'
+            '        "cpa": t.spend / t.attributed_orders,\n'
+            '        "roas": rate(t.attributed_revenue, t.spend),\n'
+            "    })"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="06.4",
+        title="Contribution margin per ¥ of GMV",
+        answer=Number("fraction"),
+        reference=_margin,
+        mistakes=(
+            Mistake("gross_margin_only", lambda data: _shares(data)["gross_margin"],
+                    "That takes off the product cost only (gross margin). Commission, "
+                    "payment fees, shipping and refunds also come out of every ¥ of GMV."),
+            Mistake("returns_left_out",
+                    lambda data: _margin(data) + _shares(data)["returns"],
+                    "Refunds are missing: the goods value of refunded orders goes back to "
+                    "the buyer."),
+            Mistake("fees_left_out",
+                    lambda data: _margin(data) + _shares(data)["commission"]
+                    + _shares(data)["payment_fees"],
+                    "The platform's commission and the payment fees are missing: use each "
+                    "order's channel rates from the fees table."),
+            Mistake("shipping_fee_not_netted",
+                    lambda data: _margin(data)
+                    - paid(data.orders)["shipping_fee"].sum() / gmv(data.orders),
+                    "Shipping is the carriers' cost minus the shipping fee buyers paid you; "
+                    "you left out the fee buyers paid."),
+        ),
+        hints=(
+            "Start from GMV (paid orders' order_amount). Take off: product cost of completed "
+            "orders, commission and payment fees of paid orders, carriers' cost minus the "
+            "shipping fee buyers paid, and the order_amount of refunded orders.",
+            "Commission of an order = order_amount × its channel's commission_rate (map "
+            "orders.channel onto fees). Product cost = quantity × unit_cost over the "
+            "order_items of completed orders. Margin = what is left ÷ GMV.",
+        ),
+        solution=(
+            "from shoplab import ads\n"
+            "shares = ads.unit_economics(orders, order_items, products, fees, shipments)\n"
+            'contribution_margin = shares["contribution_margin"]\n'
+            "# by hand: (GMV − product cost − commission − payment fees − net shipping − "
+            "refunds) / GMV"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="06.5",
+        title="Break-even ROAS",
+        answer=Number("ratio"),
+        reference=lambda data: ads.break_even_roas(_margin(data)),
+        mistakes=(
+            Mistake("one_over_gross_margin",
+                    lambda data: 1 / _shares(data)["gross_margin"],
+                    "That is 1 ÷ gross margin: it forgets commission, fees, shipping and "
+                    "refunds, so campaigns look safe that actually lose money."),
+            Mistake("margin_not_inverted", _margin,
+                    "That is the contribution margin itself. Break-even ROAS is the revenue "
+                    "per ¥ of spend at which margin × revenue = spend: 1 ÷ margin."),
+            Mistake("roas_of_one", lambda data: 1.0,
+                    "A ROAS of 1 only returns the spend as sales; the goods, fees and "
+                    "shipping still have to be paid out of those sales."),
+        ),
+        hints=(
+            "At break-even, the contribution the ads bring in equals what they cost: "
+            "revenue × contribution margin = spend.",
+            "Divide both sides by spend × margin: revenue ÷ spend = 1 ÷ contribution margin.",
+        ),
+        solution="break_even = 1 / contribution_margin",
+        points=2,
+    ),
+    Exercise(
+        id="06.6",
+        title="Campaigns that lose money",
+        answer=LabelSet(),
+        reference=lambda data: _losing(data, ads.break_even_roas(_margin(data))),
+        mistakes=(
+            Mistake("console_roi_below_one", lambda data: _losing(data, 1.0),
+                    "Those are the campaigns whose revenue is below their spend (console "
+                    '"ROI" < 1). A campaign loses money as soon as its ROAS is below the '
+                    "break-even ROAS."),
+            Mistake("gross_margin_break_even",
+                    lambda data: _losing(data, 1 / _shares(data)["gross_margin"]),
+                    "That uses 1 ÷ gross margin as the bar, which leaves out commission, fees, "
+                    "shipping and refunds."),
+        ),
+        hints=(
+            "Take each campaign's ROAS over all its days (your 06.2 table).",
+            "Keep the campaign_ids whose ROAS is below your break-even ROAS from 06.5.",
+        ),
+        solution='losing = list(metrics.index[metrics["roas"] < break_even])',
+        points=2,
+    ),
+    Exercise(
+        id="06.7",
+        title="Profit ROI of each ad channel",
+        answer=Series("fraction"),
+        reference=lambda data: ads.profit_roi(
+            _roas_by_channel(data)["attributed_revenue"], _roas_by_channel(data)["spend"],
+            _margin(data)),
+        mistakes=(
+            Mistake("roas_as_roi", lambda data: _roas_by_channel(data)["roas"],
+                    'That is ROAS (revenue ÷ spend) — what 直通车 and 千川 label "ROI". '
+                    "ROI is profit per ¥: (revenue × contribution margin − spend) ÷ spend."),
+            Mistake("revenue_minus_spend", lambda data: _roas_by_channel(data)["roas"] - 1,
+                    "That is (revenue − spend) ÷ spend: it treats every ¥ of revenue as "
+                    "profit. Multiply revenue by the contribution margin first."),
+        ),
+        hints=(
+            "Sum spend and attributed_revenue per ad_channel.",
+            "ROI = (revenue × contribution_margin − spend) ÷ spend; 0 means break-even.",
+        ),
+        solution=(
+            't = ad_campaigns.groupby("ad_channel")[["spend", "attributed_revenue"]].sum()\n'
+            "channel_roi = (t.attributed_revenue * contribution_margin - t.spend) / t.spend"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="06.8",
+        title=f"Customer acquisition cost (CAC) in {CAC_YEAR}",
+        answer=Number("yuan"),
+        reference=_cac_with("new"),
+        mistakes=(
+            Mistake("all_buyers", _cac_with("buyers"),
+                    f"That divides by everyone who bought in {CAC_YEAR}, returning customers "
+                    "included. CAC counts only customers whose first paid order fell in "
+                    f"{CAC_YEAR}."),
+            Mistake("signups", _cac_with("signups"),
+                    "That divides by registrations. A registrant who never pays is not a "
+                    "customer won; count first paid orders."),
+            Mistake("cpa_not_cac", _cac_with("orders"),
+                    "That is the cost per attributed order (CPA). CAC divides by new "
+                    "customers, not by orders."),
+            Mistake("legacy_counted", _cac_with("with_legacy"),
+                    "Members from before 2024 (acquisition_channel 'legacy') are in that count; "
+                    "they were won before the data starts, so leave them out."),
+            Mistake("both_years_spend", _cac_with("new", spend="all_spend"),
+                    f"That uses the ad spend of every year. Take only the spend dated "
+                    f"{CAC_YEAR}."),
+        ),
+        hints=(
+            "A customer is new in the year of their first paid order (completed or refunded): "
+            "sort paid orders by order_time and keep each customer_id's first. Leave out "
+            "customers whose acquisition_channel is 'legacy'.",
+            f"CAC = ad spend dated {CAC_YEAR} ÷ number of those first orders placed in "
+            f"{CAC_YEAR}.",
+        ),
+        solution=(
+            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
+            'first = paid.sort_values("order_time").drop_duplicates("customer_id")\n'
+            'legacy = customers.loc[customers.acquisition_channel == "legacy", "customer_id"]\n'
+            "first = first[~first.customer_id.isin(legacy)]\n"
+            f"new_customers = (first.order_time.dt.year == {CAC_YEAR}).sum()\n"
+            f"spend = ad_campaigns.loc[ad_campaigns.date.dt.year == {CAC_YEAR}, "
+            '"spend"].sum()\n'
+            "cac = spend / new_customers"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="06.9",
+        title="The largest daily budget that keeps ROAS on target",
+        answer=Function(returns=Number("yuan")),
+        reference=ads.max_spend_at_roas,
+        cases=(
+            Case("scale 100, elasticity 0.5, target 2", {"scale": 100.0, "elasticity": 0.5,
+                                                           "target_roas": 2.0}),
+            Case(f"campaign {CURVE_CAMPAIGN}'s fitted curve at the break-even ROAS",
+                 _campaign_curve_case),
+        ),
+        hidden=(
+            Case("a channel whose revenue does not grow with spend (elasticity 0)",
+                 {"scale": 250.0, "elasticity": 0.0, "target_roas": 5.0}),
+            Case("nearly constant returns (elasticity 0.9), target 1.5",
+                 {"scale": 8.0, "elasticity": 0.9, "target_roas": 1.5}),
+        ),
+        mistakes=(
+            Mistake("marginal_roas", _marginal_spend,
+                    "That is where the *last* ¥ returns the target (marginal ROAS, the "
+                    "derivative). The question is about the channel's ROAS over its whole "
+                    "budget: revenue(spend) ÷ spend = target."),
+        ),
+        hints=(
+            "ROAS at spend s is revenue ÷ spend = scale × s^elasticity ÷ s "
+            "= scale × s^(elasticity − 1). It falls as s grows.",
+            "Solve scale × s^(elasticity − 1) = target for s: "
+            "s = (scale ÷ target) ^ (1 ÷ (1 − elasticity)).",
+        ),
+        solution=(
+            "def max_daily_spend(scale, elasticity, target_roas):\n"
+            "    return (scale / target_roas) ** (1 / (1 - elasticity))"
+        ),
+        points=2,
+    ),
+)
