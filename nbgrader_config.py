@@ -12,10 +12,9 @@ c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
-# Student code is untrusted and may loop: bound every cell, and never let one cell's
-# error stop the rest of the notebook from being graded.
+# Student code is untrusted and may loop: bound every cell. (nbgrader's autograde already
+# runs on past a failing cell, so one error never stops the rest from being graded.)
 c.Execute.timeout = 60
-c.Execute.allow_errors = True
 c.Execute.interrupt_on_timeout = True
 
 # Release notebooks are committed: keep them free of outputs.
