@@ -288,7 +288,8 @@ TABLES: tuple[Table, ...] = (
     _t(
         "inventory",
         "one row per SKU per day",
-        "Warehouse stock. on_hand[t+1] = on_hand[t] + received[t] − units_sold[t]; never negative.",
+        "Warehouse stock. on_hand[t+1] = on_hand[t] + received[t] − units_sold[t]; never "
+        "negative. Refunded goods are written off, not restocked.",
         ("date", "date", "", "Day."),
         ("sku", "str", "", "SKU."),
         ("on_hand", "int", "units", "Stock at the start of the day."),
@@ -373,7 +374,8 @@ TABLES: tuple[Table, ...] = (
     _t(
         "shipments",
         "one row per paid order",
-        "Parcels. shipping_cost = first_kg_cost + extra_kg_cost × (ceil(weight_kg) − 1).",
+        "Parcels. shipping_cost = first_kg_cost + extra_kg_cost × (ceil(weight_kg) − 1). Orders "
+        "of the last days of 2025 are delivered in early 2026.",
         ("order_id", "str", "", "Order (paid)."),
         ("carrier", "str", "", "Carrier."),
         ("zone", "str", "", "Zone."),
