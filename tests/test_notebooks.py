@@ -19,8 +19,9 @@ RELEASES = sorted((ROOT / "release").glob("ch*/*.ipynb"))
 ALL = LESSONS + SOURCES + RELEASES
 
 
-def execute(path: Path):
+def execute(path: Path, *extra_cells: str):
     nb = nbformat.read(path, as_version=4)
+    nb.cells.extend(nbformat.v4.new_code_cell(code) for code in extra_cells)
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
@@ -64,12 +65,15 @@ def test_lesson_runs_without_errors(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.parent.name)
-def test_source_solutions_pass_every_check(path):
-    nb = execute(path)
+def test_source_solutions_pass_every_check_inline_and_at_the_end(path):
+    """Each check passes where it stands and again after the whole notebook has run, so no
+    later cell overwrites an answer that an earlier grade cell read."""
+    checks = [c.source.splitlines()[0] for c in grade_cells(nbformat.read(path, as_version=4))]
+    assert checks
+    nb = execute(path, *checks)
     assert errors(nb) == []
-    cells = grade_cells(nb)
-    assert cells
-    for cell in cells:
+    inline, at_end = grade_cells(nb), nb.cells[-len(checks):]
+    for cell in [*inline, *at_end]:
         text = outputs_text(cell)
         assert "✓" in text and "✗" not in text, text
 
