@@ -91,15 +91,45 @@ def visitor_conversion_rate(sessions: pd.DataFrame) -> float:
     return metrics.rate(buyers, sessions["visitor_id"].nunique())
 
 
+def daily_visitor_conversion_rate(sessions: pd.DataFrame) -> float:
+    """Buying visitor-days ÷ visitor-days: a visitor counted once per day, as a daily UV
+    report counts them (the 生意参谋 style of 支付转化率, summed over days)."""
+    days = sessions.assign(day=sessions["start_time"].dt.normalize())
+    visitor_days = days.drop_duplicates(["visitor_id", "day"])
+    buying_days = days[days["paid"]].drop_duplicates(["visitor_id", "day"])
+    return metrics.rate(len(buying_days), len(visitor_days))
+
+
 def conversion_by(sessions: pd.DataFrame, segment: str) -> pd.Series:
     """Per-session conversion rate of each segment (device, traffic source, ...)."""
     grouped = sessions.groupby(segment)["paid"]
     return metrics.rate(grouped.sum(), grouped.size()).rename("conversion_rate")
 
 
+def step_conversion_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
+    """Step conversion of every stage (rows) for each value of `segment` (columns)."""
+    return pd.DataFrame({value: step_conversion(stage_counts(group))
+                         for value, group in sessions.groupby(segment)})
+
+
 def gmv_from_funnel(visits: float, conversion: float, aov: float) -> float:
     """GMV = visits × conversion rate × AOV, ¥ (the merchant's GMV formula)."""
     return visits * conversion * aov
+
+
+def return_visit_rate(sessions: pd.DataFrame, orders: pd.DataFrame) -> float:
+    """留存 (retention), one simple reading: the share of paying customers who visit again
+    after their first paid order."""
+    first = metrics.paid(orders).groupby("customer_id")["order_time"].min()
+    visits = sessions[sessions["customer_id"].isin(first.index)]
+    later = visits["start_time"] > visits["customer_id"].map(first)
+    return metrics.rate(visits.loc[later, "customer_id"].nunique(), len(first))
+
+
+def repurchase_rate(orders: pd.DataFrame) -> float:
+    """复购率: the share of paying customers with two or more paid orders."""
+    per_customer = metrics.paid(orders).groupby("customer_id").size()
+    return metrics.rate(int((per_customer >= 2).sum()), len(per_customer))
 
 
 def what_if_fewer_drop_offs(counts: pd.Series, step: str, cut: float, aov: float) -> dict:

@@ -157,3 +157,41 @@ def test_shop_funnel_is_monotone_and_leaks_at_checkout(shop):
     counts = funnel.stage_counts(sessions)
     assert counts.is_monotonic_decreasing
     assert funnel.leakiest_step(counts) == "cart_to_checkout"
+
+
+def test_daily_visitor_conversion_by_hand():
+    sessions, _ = tiny_shop()
+    # every session in tiny_shop is on its own day, so visitor-days = sessions: 2 / 6;
+    # two sessions of V1 on one day become one visitor-day that bought: 2 of 5
+    assert funnel.daily_visitor_conversion_rate(sessions) == pytest.approx(2 / 6)
+    same_day = sessions.assign(start_time=sessions["start_time"].where(
+        sessions["session_id"] != "S2", pd.Timestamp("2025-01-05 20:00")))
+    assert funnel.daily_visitor_conversion_rate(same_day) == pytest.approx(2 / 5)
+
+
+def test_retention_and_repurchase_by_hand():
+    sessions, orders = tiny_shop()
+    sessions["customer_id"] = ["C1", "C1", "", "C3", "", "C3"]
+    orders = orders.assign(customer_id=["C1", "C1", "C3"],
+                           order_time=pd.to_datetime(["2025-01-05", "2025-01-09", "2025-02-02"]))
+    # paying customers C1 (S1, completed) and C3 (S4, refunded); C1's second order was
+    # cancelled, so nobody has two paid orders: repurchase 0 / 2
+    assert funnel.repurchase_rate(orders) == 0.0
+    # C1 came back on 01-09 and C3 on 02-15, both after their first paid order: 2 / 2
+    assert funnel.return_visit_rate(sessions, orders) == 1.0
+    # a second paid order for C1 makes one repeat buyer of two
+    assert funnel.repurchase_rate(orders.assign(status="completed")) == 0.5
+
+
+def test_lesson_claims_on_the_shop_data(shop):
+    sessions, orders = shop
+    # "mobile wins on visits and loses on conversion", and leaks most at cart → checkout
+    device = funnel.conversion_by(sessions, "device")
+    assert (sessions["device"] == "mobile").mean() > 0.5
+    assert device["mobile"] < device["pc"]
+    steps = funnel.step_conversion_by(sessions, "device")
+    assert steps.loc["started_checkout", "mobile"] < steps.loc["started_checkout", "pc"]
+    # the checkout test has both arms, randomised about 50/50
+    ab = funnel.ab_counts(sessions)
+    assert list(ab.index) == ["A", "B"]
+    assert abs(ab.at["A", "sessions"] / ab["sessions"].sum() - 0.5) < 0.02
