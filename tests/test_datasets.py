@@ -7,7 +7,6 @@ build-on-first-use path, so that path is exercised too.
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import io
 import os
 
@@ -127,13 +126,33 @@ def test_size_budget(shop):
     assert total < 60e6
 
 
-@pytest.mark.slow
-def test_build_is_deterministic(shop, tmp_path):
-    ds.build(tmp_path)
-    for name in ds.table_names():
-        assert filecmp.cmp(
-            shop.directory / f"{name}.csv", tmp_path / f"{name}.csv", shallow=False
-        ), name
+def test_build_reproduces_the_committed_checksums_byte_for_byte(shop):
+    """The session's build (from scratch, via load_table) is the one the manifest pins."""
+    pinned = ds.manifest()
+    assert sorted(pinned) == sorted(f"{name}.csv" for name in ds.table_names())
+    for name, digest in pinned.items():
+        assert ds.checksum(shop.directory / name) == digest, (
+            f"{name} differs from datasets/MANIFEST.sha256: the generator changed; if on "
+            "purpose, run `python -m shoplab.datasets build && python -m shoplab.datasets manifest`"
+        )
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit"])
+def test_truncated_or_edited_file_is_refused_with_the_fix(shop, monkeypatch, tmp_path, damage):
+    for csv in shop.directory.glob("*.csv"):
+        (tmp_path / csv.name).write_bytes(csv.read_bytes())
+    target = tmp_path / "orders.csv"
+    text = target.read_text(encoding="utf-8")
+    if damage == "truncate":
+        target.write_text(text[: len(text) // 2], encoding="utf-8")
+    else:
+        target.write_text(text.replace("completed", "cancelled", 5), encoding="utf-8")
+    monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path))
+    with pytest.raises(ds.DatasetError) as err:
+        ds.load_table("orders")
+    message = str(err.value)
+    assert "orders.csv" in message and "python -m shoplab.datasets build" in message
+    assert ds.load_table("products").shape[0] > 0  # an intact table still loads
 
 
 # --- keys and tie-outs -------------------------------------------------------------------------

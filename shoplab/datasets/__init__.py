@@ -4,13 +4,20 @@ The CSVs under `datasets/` are generated, not committed, so a fresh clone, Binde
 JupyterHub image works without a build step: the first `load_table()` builds them. Parsed
 frames are cached by file path and mtime; every call returns a copy so callers may mutate it.
 
+Their bytes are pinned by the committed `datasets/MANIFEST.sha256`: a build must reproduce
+them exactly (tested), and a truncated or hand-edited file is refused when loaded, with the
+command that restores it.
+
 CLI:  python -m shoplab.datasets build [--out DIR]   # write all CSVs
       python -m shoplab.datasets dictionary          # regenerate datasets/README.md
+      python -m shoplab.datasets manifest            # re-pin the checksums after changing
+                                                     # the generator on purpose
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import tempfile
 import zlib
@@ -27,6 +34,7 @@ from shoplab.shopgen.schema import SCHEMA, dictionary_markdown
 
 BUILD_COMMAND = "python -m shoplab.datasets build"
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
+MANIFEST_NAME = "MANIFEST.sha256"
 
 
 class DatasetError(RuntimeError):
@@ -41,6 +49,27 @@ def data_dir() -> Path:
     """`$SHOPLAB_DATA` if set, else `<repo root>/datasets`."""
     env = os.environ.get("SHOPLAB_DATA")
     return Path(env) if env else repo_root() / "datasets"
+
+
+def manifest_path() -> Path:
+    return repo_root() / "datasets" / MANIFEST_NAME
+
+
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest() -> dict[str, str]:
+    """The committed checksum of every table's CSV, by file name."""
+    lines = manifest_path().read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
+
+
+def write_manifest(directory: Path) -> Path:
+    """Pin the checksums of the CSVs in `directory` (after an intended generator change)."""
+    lines = [f"{checksum(directory / f'{n}.csv')}  {n}.csv\n" for n in sorted(SCHEMA)]
+    manifest_path().write_text("".join(lines), encoding="utf-8")
+    return manifest_path()
 
 
 def table_names() -> list[str]:
@@ -94,8 +123,22 @@ def load_table(name: str) -> pd.DataFrame:
         _ensure_built(path)
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _CACHE:
-        _CACHE[key] = _read(path, table)
+        frame = _read(path, table)
+        _verify(path)
+        _CACHE[key] = frame
     return _CACHE[key].copy()
+
+
+def _verify(path: Path) -> None:
+    expected = manifest().get(path.name)
+    if checksum(path) != expected:
+        raise DatasetError(
+            f"{path} is not the course's {path.stem} table: it is truncated, edited or left "
+            f"from another version (its checksum differs from datasets/{MANIFEST_NAME}). "
+            f"Delete it and run `{BUILD_COMMAND}`"
+            + (f" --out {path.parent}" if os.environ.get("SHOPLAB_DATA") else "")
+            + " to restore it."
+        )
 
 
 def _read(path: Path, table) -> pd.DataFrame:
@@ -137,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="generate all CSVs")
     b.add_argument("--out", default=None, help="output directory (default: the data directory)")
     sub.add_parser("dictionary", help="regenerate datasets/README.md from the schema")
+    sub.add_parser("manifest", help=f"re-pin datasets/{MANIFEST_NAME} to the built CSVs")
     args = parser.parse_args(argv)
     if args.cmd == "build":
         import time
@@ -146,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.out is None:
             (out / ".build-stamp").touch()
         print(f"Built {len(SCHEMA)} tables in {out} ({time.perf_counter() - t0:.1f} s).")
+    elif args.cmd == "manifest":
+        print(f"Wrote {write_manifest(data_dir())}.")
     else:
         path = repo_root() / "datasets" / "README.md"
         path.write_text(dictionary_markdown(), encoding="utf-8")
