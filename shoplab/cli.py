@@ -1,0 +1,127 @@
+"""`shoplab`: the instructor's one command line over nbgrader.
+
+    shoplab release ch04 | --all [--exchange]     generate (and publish) student notebooks
+    shoplab collect ch04 downloads.zip|DIR        LMS download -> submitted/<student>/ch04/
+    shoplab grade ch04 [--force] [--workers N]    autograde everything, in parallel
+    shoplab feedback ch04                         feedback HTML for every graded learner
+    shoplab export ch04 --out grades.csv          grades for an LMS
+    shoplab report ch04 --out report.html         the class report (offline HTML)
+    shoplab simulate ch04 --students 40 --seed 1  a synthetic class, for demos and tests
+
+Every command works on the nbgrader course directory given by --course (default: here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from shoplab.instructor.course import Course, CourseError
+
+course_option = click.option(
+    "--course", "course_dir", default=".", show_default=True,
+    type=click.Path(file_okay=False, exists=True), help="nbgrader course root.")
+
+
+def _course(course_dir: str) -> Course:
+    try:
+        return Course.at(course_dir)
+    except CourseError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _chapter(course: Course, chapter: str) -> str:
+    try:
+        return course.check_chapter(chapter)
+    except CourseError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def main() -> None:
+    """Shop Lab for instructors: release, collect, grade, feed back, export, report."""
+
+
+@main.command()
+@click.argument("chapters", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every chapter in source/.")
+@click.option("--exchange", is_flag=True,
+              help="Also publish to the nbgrader exchange (JupyterHub with nbgrader).")
+@course_option
+def release(chapters, everything, exchange, course_dir):
+    """Generate the student version of CHAPTERS (nbgrader generate_assignment)."""
+    course = _course(course_dir)
+    names = course.chapters() if everything else [_chapter(course, c) for c in chapters]
+    if not names:
+        raise click.UsageError("Name a chapter (e.g. ch04) or pass --all.")
+    for name in names:
+        try:
+            course.nbgrader("generate_assignment", name, "--force")
+            if exchange:
+                course.nbgrader("release_assignment", name, "--force")
+        except CourseError as error:
+            raise click.ClickException(str(error)) from None
+        where = " and to the exchange" if exchange else ""
+        click.echo(f"{name}: released to release/{name}/{where}")
+
+
+@main.command()
+@click.argument("chapter")
+@click.option("--workers", type=int, default=None, help="Parallel graders [default: cores].")
+@click.option("--force", is_flag=True, help="Re-grade submissions that are already graded.")
+@click.option("--student", "students", multiple=True, help="Only these students (repeatable).")
+@click.option("--timeout", type=int, default=None,
+              help="Seconds per cell [default: Execute.timeout in nbgrader_config.py].")
+@click.option("--memory-mb", type=int, default=4096, show_default=True,
+              help="Memory limit of each student's kernel.")
+@click.option("--output-kb", type=int, default=1000, show_default=True,
+              help="Output kept per cell.")
+@course_option
+def grade(chapter, workers, force, students, timeout, memory_mb, output_kb, course_dir):
+    """Autograde every submission of CHAPTER in parallel (resumable)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from shoplab.instructor.grading import FAILED, SKIPPED, Limits, grade_class
+
+    course = _course(course_dir)
+    _chapter(course, chapter)
+    console = Console(stderr=True)
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task(f"grading {chapter}", total=None)
+        outcomes = grade_class(
+            course, chapter, workers=workers, force=force, only=students,
+            limits=Limits(timeout, memory_mb, output_kb),
+            on_start=lambda total: bar.update(task, total=total),
+            on_done=lambda outcome: bar.advance(task))
+    graded = [o for o in outcomes if o.status not in (FAILED, SKIPPED)]
+    skipped = [o for o in outcomes if o.status == SKIPPED]
+    click.echo(f"{chapter}: {len(graded)} graded, {len(skipped)} already graded (skipped; "
+               f"--force re-grades), {len(outcomes) - len(graded) - len(skipped)} not graded.")
+    attention = [o for o in outcomes if o.problems]
+    if attention:
+        click.echo("Needs a look:")
+        for outcome in attention:
+            verdict = "NOT GRADED" if outcome.status == FAILED else (
+                f"graded {outcome.score:g}/{outcome.max_score:g}")
+            click.echo(f"  {outcome.student}: {verdict} — {'; '.join(outcome.problems)}")
+
+
+@main.command()
+@click.argument("chapter")
+@click.option("--students", type=int, default=40, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Course root to write submitted/ into [default: --course].")
+@course_option
+def simulate(chapter, students, seed, out, course_dir):
+    """Write a reproducible synthetic class of STUDENTS submissions for CHAPTER."""
+    from shoplab.instructor.simulate import simulate as write_class
+
+    course = _course(course_dir)
+    _chapter(course, chapter)
+    target = Path(out) if out else course.root
+    ids = write_class(course, chapter, students, seed, target)
+    click.echo(f"{len(ids)} submissions written to {target / 'submitted'}")
