@@ -160,16 +160,17 @@ def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
         if got is None and not outputs:
             raise _Unanswered
         outputs.append((case, inputs, got))
-    failure = next(
-        (f for f in (_compare_case(exercise, *output) for output in outputs) if f), None
-    )
-    if failure is None:
+    failures = [(output, verdict) for output in outputs
+                if (verdict := _compare_case(exercise, *output))]
+    if not failures:
         return Verdict(True), None
+    # A mistake explains the answer if it reproduces every wrong output (cases the learner
+    # got right, such as an edge case handled separately, do not count against it).
     for mistake in exercise.mistakes:
         if all(_same_as_mistake(exercise, mistake.answer, inputs, got)
-               for _, inputs, got in outputs):
+               for (_, inputs, got), _ in failures):
             return Verdict(False, mistake.message), mistake.name
-    return failure, None
+    return failures[0][1], None
 
 
 def _compare_case(exercise: Exercise, case: Case, inputs, got) -> Verdict | None:

@@ -184,3 +184,11 @@ def test_specs_are_validated_when_declared():
     with pytest.raises(ValueError, match="unknown part"):
         Exercise(id="99.9", title="x", answer=Table("k", {"a": Number()}),
                  reference=lambda d: 1, points={"b": 1}, hints=("h",), solution="")
+
+
+def test_a_mistake_is_named_even_when_the_edge_cases_are_handled():
+    def over_margin_but_careful(margin, discount):
+        return discount / margin if margin > discount else float("inf")
+
+    result = run(UPLIFT, over_margin_but_careful, hidden=True)
+    assert result.messages == ["d/m."]
