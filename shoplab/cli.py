@@ -111,6 +111,66 @@ def grade(chapter, workers, force, students, timeout, memory_mb, output_kb, cour
 
 @main.command()
 @click.argument("chapter")
+@click.argument("download", type=click.Path(exists=True))
+@click.option("--regexp", default=None,
+              help="FileNameCollectorPlugin.named_regexp for your LMS's file names.")
+@course_option
+def collect(chapter, download, regexp, course_dir):
+    """File an LMS DOWNLOAD (zip or folder) into submitted/ (nbgrader zip_collect)."""
+    from shoplab.instructor.submissions import DEFAULT_REGEXP
+    from shoplab.instructor.submissions import collect as file_download
+
+    course = _course(course_dir)
+    _chapter(course, chapter)
+    try:
+        file_download(course, chapter, Path(download), regexp or DEFAULT_REGEXP)
+    except CourseError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{chapter}: {len(course.students(chapter))} learners in submitted/")
+
+
+@main.command()
+@click.argument("chapter")
+@course_option
+def feedback(chapter, course_dir):
+    """Write feedback HTML for every graded learner (nbgrader generate_feedback)."""
+    course = _course(course_dir)
+    _chapter(course, chapter)
+    result = course.api().generate_feedback(chapter, force=True)
+    if not result["success"]:
+        raise click.ClickException(f"generate_feedback failed:\n{result.get('error', '')}")
+    click.echo(f"{chapter}: feedback in {course.root / 'feedback'}/<student>/{chapter}/")
+
+
+@main.command()
+@click.argument("chapter")
+@click.option("--out", type=click.Path(dir_okay=False), default="grades.csv", show_default=True)
+@course_option
+def export(chapter, out, course_dir):
+    """Export CHAPTER's grades as a CSV for an LMS."""
+    from shoplab.instructor.export import export_csv
+
+    course = _course(course_dir)
+    _chapter(course, chapter)
+    click.echo(f"{export_csv(course, chapter, Path(out))} learners written to {out}")
+
+
+@main.command()
+@click.argument("chapter")
+@click.option("--out", type=click.Path(dir_okay=False), default="report.html", show_default=True)
+@course_option
+def report(chapter, out, course_dir):
+    """Write the class report for CHAPTER: scores, exercises, misconceptions (HTML)."""
+    from shoplab.instructor.report import write_report
+
+    course = _course(course_dir)
+    _chapter(course, chapter)
+    write_report(course, chapter, Path(out))
+    click.echo(f"report written to {out}")
+
+
+@main.command()
+@click.argument("chapter")
 @click.option("--students", type=int, default=40, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default=None,

@@ -64,16 +64,20 @@ def _solution(source: str) -> str:
 
 
 def profiles(slot_list: list[Slot], students: int, rng: random.Random) -> list[tuple[str, dict]]:
-    """(kind, {cell: variant}) per learner: every case first, then random partial attempts."""
+    """(kind, {cell: variant}) per learner: every case once, then random partial attempts.
+
+    Small classes get the most telling cases first: correct, the first misconception of
+    each exercise, blank, then each way of breaking a notebook."""
     everything = {s.cell: "correct" for s in slot_list}
     first = slot_list[0].cell
-    wanted = [("correct", everything), ("blank", {s.cell: "blank" for s in slot_list})]
-    for k in range(max((len(s.mistakes) for s in slot_list), default=0)):
-        wanted.append((f"misconception{k + 1}", {
-            s.cell: f"mistake:{s.mistakes[k]}" if k < len(s.mistakes) else "correct"
-            for s in slot_list}))
-    for kind in [*BROKEN, DAMAGED, MISSING]:
-        wanted.append((kind, {**everything, first: f"broken:{kind}"}))
+    misconceptions = [(f"misconception{k + 1}", {
+        s.cell: f"mistake:{s.mistakes[k]}" if k < len(s.mistakes) else "correct"
+        for s in slot_list}) for k in range(max((len(s.mistakes) for s in slot_list), default=0))]
+    wanted = [("correct", everything), *misconceptions[:1],
+              ("blank", {s.cell: "blank" for s in slot_list}),
+              *((kind, {**everything, first: f"broken:{kind}"})
+                for kind in [*BROKEN, DAMAGED, MISSING]),
+              *misconceptions[1:]]
     while len(wanted) < students:
         choice = {}
         for s in slot_list:

@@ -1,0 +1,49 @@
+"""Grades as a CSV an LMS can import: one row per learner whose submission was graded.
+
+A submission nbgrader could not grade (its kernel died, say) keeps empty grade rows in the
+gradebook; it is left out rather than exported as zeros, and `shoplab grade` lists it.
+
+Columns: student_id, first_name, last_name, email, one column per graded cell (named by its
+nbgrader grade id, e.g. ex04_1, holding the points after any manual grade), total, max.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from shoplab.instructor.course import Course
+
+PEOPLE = ("student_id", "first_name", "last_name", "email")
+
+
+def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
+    """(exercise columns, one row per submission) straight from the gradebook."""
+    with Gradebook(course.config().CourseDirectory.db_url) as gradebook:
+        assignment = gradebook.find_assignment(chapter)
+        columns = [cell.name for notebook in assignment.notebooks
+                   for cell in notebook.grade_cells]
+        rows = []
+        for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
+            grades = [g for notebook in submission.notebooks for g in notebook.grades]
+            if any(g.auto_score is None and g.manual_score is None for g in grades):
+                continue
+            student = submission.student
+            row = {"student_id": student.id, "first_name": student.first_name or "",
+                   "last_name": student.last_name or "", "email": student.email or ""}
+            row.update({grade.name: float(grade.score) for grade in grades})
+            row["total"], row["max"] = float(submission.score), float(submission.max_score)
+            rows.append(row)
+    return columns, rows
+
+
+def export_csv(course: Course, chapter: str, out: Path) -> int:
+    """Write the CSV; return how many learners it holds."""
+    columns, rows = grade_table(course, chapter)
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, [*PEOPLE, *columns, "total", "max"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,129 @@
+"""The class report: one self-contained HTML file (plotly.js inlined, opens offline).
+
+* score distribution of the graded submissions;
+* per exercise (grade cell): pass rate (full points) and item discrimination, the
+  *corrected point-biserial*: the correlation between passing this exercise (0/1) and the
+  learner's points on all the *other* exercises (so an item does not correlate with itself).
+  Near 0 or negative: the exercise does not separate stronger from weaker learners;
+* misconceptions: for each exercise, how many learners' graded output carries each named
+  mistake's message (the engine prints exactly the spec's `Mistake.message` when it names a
+  mistake, so matching the message is exact), with the message they saw.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import Counter
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from shoplab.instructor.course import NOTEBOOK, Course
+from shoplab.instructor.export import grade_table
+from shoplab.instructor.simulate import CHECK
+
+
+def point_biserial(passed: list[int], rest: list[float]) -> float | None:
+    """Pearson correlation of a 0/1 item with the rest score; None when undefined."""
+    n = len(passed)
+    if n < 2:
+        return None
+    mean_p, mean_r = sum(passed) / n, sum(rest) / n
+    cov = sum((p - mean_p) * (r - mean_r) for p, r in zip(passed, rest, strict=True))
+    var_p = sum((p - mean_p) ** 2 for p in passed)
+    var_r = sum((r - mean_r) ** 2 for r in rest)
+    return None if var_p == 0 or var_r == 0 else cov / math.sqrt(var_p * var_r)
+
+
+def misconception_counts(course: Course, chapter: str, students: list[str]) -> list[dict]:
+    """[{exercise, mistake, message, learners}] from the autograded notebooks' outputs."""
+    import nbformat
+
+    from graders.registry import find
+
+    counts: Counter = Counter()
+    specs = {}
+    for student in students:
+        path = course.root / "autograded" / student / chapter / NOTEBOOK.format(chapter=chapter)
+        if not path.exists():
+            continue
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            match = CHECK.search(cell.source) if meta.get("grade") else None
+            if not match:
+                continue
+            exercise = specs.setdefault(match.group(1), find(match.group(1)))
+            text = "".join(o.get("text", "") for o in cell.get("outputs", []))
+            for mistake in exercise.mistakes:
+                if mistake.message in text:
+                    counts[(exercise.id, mistake.name)] += 1
+    rows = []
+    for exercise in specs.values():
+        for mistake in exercise.mistakes:
+            rows.append({"exercise": exercise.id, "mistake": mistake.name,
+                         "message": mistake.message,
+                         "learners": counts[(exercise.id, mistake.name)]})
+    return rows
+
+
+def build_report(course: Course, chapter: str) -> str:
+    columns, rows = grade_table(course, chapter)
+    totals = [row["total"] for row in rows]
+    items = []
+    for column in columns:
+        maximum = _max_points(course, chapter, column)
+        passed = [int(row.get(column, 0) >= maximum) for row in rows]
+        rest = [row["total"] - row.get(column, 0) for row in rows]
+        items.append((column, sum(passed) / len(rows) if rows else 0.0,
+                      point_biserial(passed, rest)))
+    mistakes = misconception_counts(course, chapter, [row["student_id"] for row in rows])
+
+    scores = go.Figure(go.Histogram(x=totals, nbinsx=20))
+    scores.update_layout(title=f"{chapter}: total scores of {len(rows)} graded learners",
+                         xaxis_title="points", yaxis_title="learners")
+    rates = go.Figure(go.Bar(x=[c for c, _, _ in items], y=[r for _, r, _ in items]))
+    rates.update_layout(title="Pass rate per exercise (full points)",
+                        yaxis_tickformat=".0%", yaxis_range=[0, 1])
+    seen = [m for m in mistakes if m["learners"]]
+    hits = go.Figure(go.Bar(y=[f"{m['exercise']} {m['mistake']}" for m in seen],
+                            x=[m["learners"] for m in seen], orientation="h"))
+    hits.update_layout(title="Learners per named misconception", xaxis_title="learners",
+                       height=200 + 30 * len(seen))
+
+    item_rows = "".join(
+        f"<tr><td>{html.escape(c)}</td><td>{r:.0%}</td>"
+        f"<td>{'—' if d is None else f'{d:.2f}'}</td></tr>" for c, r, d in items)
+    mistake_rows = "".join(
+        f"<tr><td>{m['exercise']}</td><td>{html.escape(m['mistake'])}</td>"
+        f"<td class='n'>{m['learners']}</td><td>{html.escape(m['message'])}</td></tr>"
+        for m in mistakes)
+    charts = "".join(f.to_html(full_html=False, include_plotlyjs=False)
+                     for f in (scores, rates, hits))
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Shop Lab {chapter} class report</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>body{{font-family:sans-serif;max-width:960px;margin:auto}}
+td,th{{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}}</style></head>
+<body><h1>Shop Lab — {chapter} class report</h1>
+<p>{len(rows)} graded submissions.</p>{charts}
+<h2>Exercises</h2><p>Discrimination: corrected point-biserial correlation between passing
+the exercise and the points on the other exercises.</p>
+<table id="items"><tr><th>grade cell</th><th>pass rate</th><th>discrimination</th></tr>
+{item_rows}</table>
+<h2>Misconceptions</h2><p>Learners whose graded notebook shows the named mistake's message.</p>
+<table id="misconceptions"><tr><th>exercise</th><th>mistake</th><th>learners</th>
+<th>message they saw</th></tr>{mistake_rows}</table></body></html>"""
+
+
+def _max_points(course: Course, chapter: str, grade_id: str) -> float:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.config().CourseDirectory.db_url) as gradebook:
+        notebook = Path(NOTEBOOK.format(chapter=chapter)).stem
+        return float(gradebook.find_grade_cell(grade_id, notebook, chapter).max_score)
+
+
+def write_report(course: Course, chapter: str, out: Path) -> None:
+    out.write_text(build_report(course, chapter), encoding="utf-8")
