@@ -105,6 +105,15 @@ def _hand_campaigns() -> pd.DataFrame:
     })
 
 
+def _never_shown() -> pd.DataFrame:
+    """C4: ¥20 spent, no impressions at all — every rate's denominator is 0."""
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2026-01-05"]), "campaign_id": ["C4"],
+        "ad_channel": ["display_ads"], "impressions": [0], "clicks": [0], "spend": [20.0],
+        "attributed_orders": [0], "attributed_revenue": [0.0],
+    })
+
+
 def _month(data, which: str) -> dict:
     """The shop's campaign rows of its first or last month."""
     days = data.ad_campaigns
@@ -226,6 +235,8 @@ EXERCISES = (
             Case("the shop's campaigns in its first month", lambda data: _month(data, "first")),
             Case("a report of one campaign that was shown but never clicked",
                  {"campaigns": _hand_campaigns().query("campaign_id == 'C2'")}),
+            Case("a campaign that paid a set-up fee but was never shown",
+                 {"campaigns": pd.concat([_hand_campaigns(), _never_shown()])}),
         ),
         mistakes=(
             Mistake("nothing_bought_costs_zero", _nothing_bought_costs_zero,

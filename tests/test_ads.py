@@ -193,3 +193,11 @@ def test_every_campaign_has_diminishing_returns(shop):
         assert 0 < curve.elasticity < 1, campaign
     # event-only campaigns exist, and the allocator leaves them out
     assert set(ads.always_on(shop["ad_campaigns"])) < set(shop["ad_campaigns"]["campaign_id"])
+
+
+def test_long_tail_keywords_are_clicked_and_bought_from_more_often():
+    kw = load_table("keywords").groupby("keyword_type")[["impressions", "clicks", "orders"]].sum()
+    ctr = ads.click_through_rate(kw["clicks"], kw["impressions"])
+    cvr = ads.conversion_rate(kw["orders"], kw["clicks"])
+    assert ctr["long_tail"] > ctr["head"] and cvr["long_tail"] > cvr["head"]
+    assert kw.at["head", "impressions"] > kw.at["long_tail", "impressions"]
