@@ -146,6 +146,9 @@ class Number(Answer):
         return Verdict(False, self.explain_miss(given, expected))
 
     def explain_miss(self, given: float, expected: float) -> str:
+        if math.isinf(expected) or math.isinf(given):
+            return ("Not what this case should give: think about what the answer is when the "
+                    "amount you divide by is zero.")
         if expected != 0 and self.unit == "fraction" and self.close(given / 100, expected):
             return (
                 f"{given:g} looks like a percentage; this exercise wants a fraction "
@@ -331,6 +334,7 @@ class Table(Answer):
         return column
 
     def compare(self, given, expected) -> Verdict:
+        given, expected = self.prepare(given), self.prepare(expected)
         for part in self.parts():
             verdict = self.part_answer(part).compare(given[part], expected[part])
             if not verdict.ok:
@@ -351,7 +355,7 @@ class Function(Answer):
         return value
 
     def compare(self, given, expected) -> Verdict:
-        return self.returns.compare(given, expected)
+        return self.returns.compare(self.returns.prepare(given), self.returns.prepare(expected))
 
 
 def call_safely(function: Callable, inputs: dict):

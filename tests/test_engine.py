@@ -192,3 +192,26 @@ def test_a_mistake_is_named_even_when_the_edge_cases_are_handled():
 
     result = run(UPLIFT, over_margin_but_careful, hidden=True)
     assert result.messages == ["d/m."]
+
+
+def test_a_function_may_return_a_table_in_any_reasonable_shape():
+    def metrics(products):
+        p = products.set_index("sku")
+        return pd.DataFrame({"profit": p.list_price - p.unit_cost})
+
+    ex = Exercise(id="99.10", title="Table function", reference=metrics,
+                  answer=Function(Table("sku", {"profit": Number("yuan")})),
+                  cases=(Case("the catalogue", {"products": PRODUCTS}),),
+                  points=1, hints=("h",), solution="")
+    assert run(ex, lambda products: metrics(products).reset_index()).status == PASSED
+    as_series = run(ex, lambda products: metrics(products)["profit"])
+    assert "asks for a table" in as_series.messages[0]
+
+
+def test_a_finite_answer_where_none_exists_is_not_called_close():
+    ex = Exercise(id="99.11", title="CPA", answer=Function(Number("yuan")),
+                  reference=lambda spend, orders: spend / orders if orders else float("inf"),
+                  cases=(Case("no orders", {"spend": 100.0, "orders": 0}),),
+                  points=1, hints=("h",), solution="")
+    message = run(ex, lambda spend, orders: 0.0).messages[0]
+    assert "close" not in message and "divide by is zero" in message
