@@ -1,16 +1,17 @@
 """Chapter 04 — Pricing: margin vs markup, cost-plus prices, elasticity from the price test,
-the profit-maximising price and the discount break-even."""
+the profit-maximising price, the discount break-even and the charm-price test in the orders."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from graders.answers import Function, LabelSet, Number, Series
+from graders.answers import Function, LabelSet, Number, Series, Table
 from graders.spec import Case, Exercise, Mistake
 from shoplab import pricing
 
 ARC_SKU = "HW-008"
+CHARM_SKU = "HW-001"  # the wok: the price test's charm arm, ¥199 vs ¥200
 ELASTICITY_TOLERANCE = 0.005  # elasticities rounded to two decimals still pass
 
 
@@ -54,6 +55,32 @@ def _priced_below_optimum(data, below: bool = True) -> list[str]:
         if (catalogue.at[sku, "list_price"] < best) == below:
             chosen.append(sku)
     return chosen
+
+
+def _charm_test(data, orders=None, revenue=None) -> pd.DataFrame:
+    """The wok's weekly sales at each test price, from its paid platform order lines.
+
+    The misconceptions pass other `orders` (completed only), or a `revenue(lines, data)` to
+    count instead of line_amount.
+    """
+    lines = pricing.price_test_lines(data.orders if orders is None else orders,
+                                     data.order_items, data.price_tests, CHARM_SKU)
+    if revenue is not None:
+        lines = lines.assign(line_amount=revenue(lines, data))
+    tests = data.price_tests
+    return pricing.weekly_sales_by_price(lines, tests[tests["sku"] == CHARM_SKU])
+
+
+def _list_price_revenue(lines, data):
+    return lines["quantity"] * lines["sku"].map(_catalogue(data).list_price)
+
+
+def _completed_only(data) -> pd.DataFrame:
+    return _charm_test(data, orders=data.orders[data.orders["status"] == "completed"])
+
+
+COMPLETED_NOT_PAID = ("Refunded orders were paid too (the money went back later), and the test "
+                      "counts every paid unit: keep status completed and refunded — paid(orders).")
 
 
 def _shop_cost(sku: str):
@@ -327,5 +354,53 @@ EXERCISES = (
             "underpriced = [sku for sku, p in best.items() if catalogue.list_price[sku] < p]"
         ),
         points=2,
+    ),
+    Exercise(
+        id="04.9",
+        title="The wok's charm-price test, measured from the orders",
+        answer=Table("price", {"units_per_week": Number("units"),
+                               "revenue_per_week": Number("yuan")}),
+        reference=_charm_test,
+        points={"units_per_week": 1, "revenue_per_week": 2},
+        mistakes=(
+            Mistake("completed_only", lambda data: _completed_only(data).units_per_week,
+                    COMPLETED_NOT_PAID, part="units_per_week"),
+            Mistake("list_price_for_paid",
+                    lambda data: _charm_test(data, revenue=_list_price_revenue).revenue_per_week,
+                    "That is units × the list price. In a price test the price actually charged "
+                    "changes week by week: sum the lines' line_amount (quantity × unit_price).",
+                    part="revenue_per_week"),
+            Mistake("order_amount_for_line",
+                    lambda data: _charm_test(
+                        data, revenue=lambda lines, _: lines["order_amount"]).revenue_per_week,
+                    "order_amount is the whole order: other products in the basket too, after "
+                    "满减 and coupons. The wok's revenue is its own lines' line_amount.",
+                    part="revenue_per_week"),
+            Mistake("completed_only_revenue", lambda data: _completed_only(data).revenue_per_week,
+                    COMPLETED_NOT_PAID, part="revenue_per_week"),
+        ),
+        hints=(
+            "Keep the paid orders (paid(orders)) on the platform channel placed in the test's "
+            "weeks: from the first week_start in price_tests up to, not including, the Monday "
+            "after the last one.",
+            "Merge them with the HW-001 rows of order_items on order_id. Group the lines by "
+            "unit_price: the sum of quantity is units, the sum of line_amount is revenue.",
+            "Divide each price's totals by the number of weeks the test charged that price: "
+            'price_tests[price_tests.sku == "HW-001"].price.value_counts().',
+        ),
+        solution=(
+            "start = price_tests.week_start.min()\n"
+            "end = price_tests.week_start.max() + pd.Timedelta(days=7)\n"
+            "in_test = paid(orders)\n"
+            'in_test = in_test[(in_test.channel == "platform") & (in_test.order_time >= start)\n'
+            "                  & (in_test.order_time < end)]\n"
+            'lines = order_items[order_items.sku == "HW-001"].merge(in_test, on="order_id")\n'
+            'totals = lines.groupby("unit_price")[["quantity", "line_amount"]].sum()\n'
+            'weeks = price_tests[price_tests.sku == "HW-001"].price.value_counts()\n'
+            "charm_test = pd.DataFrame({\n"
+            '    "units_per_week": totals.quantity / weeks,\n'
+            '    "revenue_per_week": totals.line_amount / weeks,\n'
+            '}).rename_axis("price")'
+        ),
     ),
 )

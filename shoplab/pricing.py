@@ -1,5 +1,6 @@
 """Pricing formulas: margin and markup, cost-plus prices, price elasticity, the profit-maximising
-price and the discount break-even. Chapter 04's lesson, widget and exercises all call these.
+price, the discount break-even, and a price test's sales measured from the orders. Chapter 04's
+lesson, widget and exercises all call these.
 
 Conventions: margins, markups, discounts and uplifts are fractions (0.25 means 25 %); prices
 and costs are ¥ per unit; an elasticity is the signed % change in units per 1 % change in
@@ -12,6 +13,10 @@ import math
 
 import numpy as np
 import pandas as pd
+
+from shoplab.metrics import paid
+
+PRICE_TEST_CHANNEL = "platform"  # the price test ran on the platform store only
 
 
 def gross_margin(price, unit_cost):
@@ -89,6 +94,40 @@ def fit_demand(price_tests: pd.DataFrame) -> pd.DataFrame:
     fitted = pd.DataFrame.from_dict(rows, orient="index")
     fitted.index.name = "sku"
     return fitted
+
+
+def price_test_lines(orders: pd.DataFrame, order_items: pd.DataFrame,
+                     price_tests: pd.DataFrame, sku: str) -> pd.DataFrame:
+    """The order lines of `sku` that the price test sold: paid platform orders in its weeks.
+
+    The test ran on the platform store from the first `week_start` in `price_tests` to the
+    Sunday after the last; other channels kept the list price, and a cancelled order was never
+    paid. Each line keeps its order's columns (order_time, status, order_amount, ...).
+    """
+    start = price_tests["week_start"].min()
+    end = price_tests["week_start"].max() + pd.Timedelta(days=7)
+    orders = paid(orders)
+    in_test = orders[(orders["channel"] == PRICE_TEST_CHANNEL)
+                     & (orders["order_time"] >= start) & (orders["order_time"] < end)]
+    return order_items[order_items["sku"] == sku].merge(in_test, on="order_id")
+
+
+def weekly_sales_by_price(lines: pd.DataFrame, test_weeks: pd.DataFrame) -> pd.DataFrame:
+    """Average units and revenue a week at each price a SKU was actually charged.
+
+    `lines` are the SKU's order lines (see `price_test_lines`), `test_weeks` its rows of
+    `price_tests`, which say how many weeks each price ran. Revenue is `line_amount`, the units
+    times the price actually charged (`unit_price`, before order-level discounts): units times
+    the list price would credit every test week with the same price. One row per tested price,
+    indexed by `price`.
+    """
+    weeks = test_weeks["price"].value_counts().sort_index()
+    totals = (lines.groupby("unit_price")[["quantity", "line_amount"]].sum()
+              .reindex(weeks.index, fill_value=0))
+    table = pd.DataFrame({"units_per_week": totals["quantity"] / weeks,
+                          "revenue_per_week": totals["line_amount"] / weeks})
+    table.index.name = "price"
+    return table
 
 
 def constant_elasticity_units(price, scale: float, elasticity: float):

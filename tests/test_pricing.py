@@ -115,6 +115,59 @@ def test_required_uplift_by_hand():
     assert pricing.required_uplift(0.3, 0.45) == math.inf
 
 
+def _orders_and_lines():
+    """Seven orders around a three-week test of SKU A (¥9.9, ¥10, ¥9.9 from 2025-01-06)."""
+    orders = pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4", "O5", "O6", "O7"],
+        "channel": ["platform", "platform", "platform", "livestream", "platform", "platform",
+                    "platform"],
+        "status": ["completed", "refunded", "cancelled", "completed", "completed", "completed",
+                   "completed"],
+        "order_time": pd.to_datetime(["2025-01-07 10:00", "2025-01-14 09:00", "2025-01-08 12:00",
+                                      "2025-01-08 20:00", "2025-01-05 23:00", "2025-01-26 23:59",
+                                      "2025-01-27 00:00"]),
+        "order_amount": [69.8, 10.0, 50.0, 36.0, 12.0, 9.9, 9.9],
+    })
+    items = pd.DataFrame({
+        "order_id": ["O1", "O1", "O2", "O3", "O4", "O5", "O6", "O7"],
+        "sku": ["A", "B", "A", "A", "A", "A", "A", "A"],
+        "quantity": [2, 1, 1, 5, 3, 1, 1, 1],
+        "unit_price": [9.9, 50.0, 10.0, 10.0, 12.0, 12.0, 9.9, 9.9],
+    })
+    items["line_amount"] = items.quantity * items.unit_price
+    tests = pd.DataFrame({"week_start": pd.to_datetime(["2025-01-06", "2025-01-13", "2025-01-20",
+                                                        "2025-01-06"]),
+                          "sku": ["A", "A", "A", "B"], "price": [9.9, 10.0, 9.9, 50.0]})
+    return orders, items, tests
+
+
+def test_price_test_lines_keep_paid_platform_orders_in_the_test_weeks():
+    orders, items, tests = _orders_and_lines()
+    lines = pricing.price_test_lines(orders, items, tests, "A")
+    # O1 (completed) and O2 (refunded: paid) count, O6 on the last Sunday too; O3 was cancelled,
+    # O4 sold on the livestream channel, O5 before the first Monday, O7 after the last Sunday
+    assert sorted(lines.order_id) == ["O1", "O2", "O6"]
+    assert (lines.sku == "A").all() and "order_amount" in lines
+
+
+def test_weekly_sales_by_price_uses_the_price_charged():
+    orders, items, tests = _orders_and_lines()
+    lines = pricing.price_test_lines(orders, items, tests, "A")
+    table = pricing.weekly_sales_by_price(lines, tests[tests.sku == "A"])
+    # ¥9.9 ran 2 weeks: O1 2 units + O6 1 unit = 3 units, 19.8 + 9.9 = ¥29.70 -> 1.5 and ¥14.85
+    # ¥10 ran 1 week: O2 1 unit, ¥10
+    assert table.index.name == "price" and table.index.tolist() == [9.9, 10.0]
+    assert table.units_per_week.tolist() == pytest.approx([1.5, 1.0])
+    assert table.revenue_per_week.tolist() == pytest.approx([14.85, 10.0])
+
+
+def test_a_tested_price_without_sales_sold_nothing():
+    _, items, tests = _orders_and_lines()
+    table = pricing.weekly_sales_by_price(items.iloc[:0], tests[tests.sku == "A"])
+    assert table.units_per_week.tolist() == [0.0, 0.0]
+    assert table.revenue_per_week.tolist() == [0.0, 0.0]
+
+
 # --- the widget -------------------------------------------------------------------------------
 
 def _two_sku_shop():
@@ -233,3 +286,22 @@ def test_required_uplift_restores_the_woks_profit(shop):
     # 100 units at the old unit profit == 100·(1 + uplift) units at the discounted unit profit
     assert 100 * (price - cost) == pytest.approx(
         100 * (1 + uplift) * (price * (1 - discount) - cost))
+
+
+def test_the_charm_test_measured_from_the_orders_ties_out():
+    """Exercise 04.9: the orders give the price test's units, and list-price revenue misleads."""
+    from shoplab import load_table
+
+    tests = load_table("price_tests")
+    lines = pricing.price_test_lines(load_table("orders"), load_table("order_items"), tests,
+                                     "HW-001")
+    table = pricing.weekly_sales_by_price(lines, tests[tests.sku == "HW-001"])
+    levels = pricing.demand_by_price(tests).query("sku == 'HW-001'").set_index("price")
+    assert table.units_per_week.tolist() == pytest.approx(levels.units.tolist())
+    assert {199.0, 200.0} <= set(table.index)  # the charm arm: a charm price and its round twin
+    list_price = load_table("products").set_index("sku").at["HW-001", "list_price"]
+    at_list = table.units_per_week * list_price  # the misconception: list price for every week
+    off_list = table.index != list_price
+    assert off_list.sum() >= 2
+    assert ((at_list - table.revenue_per_week).abs()[off_list] > 0).all()
+    assert (at_list - table.revenue_per_week).abs().max() > 0.05 * table.revenue_per_week.max()
