@@ -2,8 +2,9 @@
 shop's unit economics, the campaigns that lose money, profit ROI, CAC and a ROAS-safe budget.
 
 The mistakes are the ones ad reports invite: the console's "ROI" that is really ROAS, a
-break-even that forgets every cost but the product, CTR and CVR over the wrong denominator,
-CPM per impression instead of per thousand, and CPA per click.
+break-even that forgets every cost but the product, refunded goods costed as if restocked,
+CTR and CVR over the wrong denominator, CPM per impression instead of per thousand, and CPA
+per click.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ def _shares(data) -> pd.Series:
 
 def _margin(data) -> float:
     return float(_shares(data)["contribution_margin"])
+
+
+def _margin_restocking_refunds(data) -> float:
+    """The margin if refunded goods were restocked: product cost of completed orders only.
+
+    The shop writes refunded goods off (datasets/README.md, inventory), so this is a mistake.
+    """
+    completed = data.orders.loc[data.orders["status"] == "completed", "order_id"]
+    items = data.order_items[data.order_items["order_id"].isin(completed)]
+    shares = ads.unit_economics(data.orders, items, data.products, data.fees, data.shipments)
+    return float(shares["contribution_margin"])
 
 
 def _totals(data) -> pd.DataFrame:
@@ -292,14 +304,20 @@ EXERCISES = (
                     - paid(data.orders)["shipping_fee"].sum() / gmv(data.orders),
                     "Shipping is the carriers' cost minus the shipping fee buyers paid you; "
                     "you left out the fee buyers paid."),
+            Mistake("refunded_goods_restocked", _margin_restocking_refunds,
+                    "Your product cost covers completed orders only, as if refunded goods came "
+                    "back to the shelf. This shop writes refunded goods off (see the inventory "
+                    "table in datasets/README.md): count the goods of every paid order, "
+                    "refunded ones included."),
         ),
         hints=(
-            "Start from GMV (paid orders' order_amount). Take off: product cost of completed "
+            "Start from GMV (paid orders' order_amount). Take off: product cost of all paid "
             "orders, commission and payment fees of paid orders, carriers' cost minus the "
             "shipping fee buyers paid, and the order_amount of refunded orders.",
             "Commission of an order = order_amount × its channel's commission_rate (map "
             "orders.channel onto fees). Product cost = quantity × unit_cost over the "
-            "order_items of completed orders. Margin = what is left ÷ GMV.",
+            "order_items of paid orders, refunded ones included: refunded goods are written "
+            "off, not restocked. Margin = what is left ÷ GMV.",
         ),
         solution=(
             "from shoplab import ads\n"

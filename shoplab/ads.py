@@ -104,7 +104,8 @@ def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
     """What each cost takes from one ¥ of GMV, and the contribution margin left after them.
 
     GMV (see `metrics.gmv`) is the base because ad consoles attribute GMV-like revenue.
-    * product cost: unit costs of the goods in completed orders (refunded goods come back);
+    * product cost: unit costs of the goods in every paid order (refunded goods are written
+      off, not restocked: see the inventory table in datasets/README.md);
     * commission and payment fees: the channel's rates (`fees`) on every paid order;
     * shipping: what carriers charged for the paid orders, less shipping buyers paid;
     * returns: the goods value refunded to buyers.
@@ -113,8 +114,7 @@ def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
     paid_orders = paid(orders)
     base = gmv(orders)
     terms = fees.set_index("channel")
-    completed = orders.loc[orders["status"] == "completed", "order_id"]
-    items = order_items[order_items["order_id"].isin(completed)]
+    items = order_items[order_items["order_id"].isin(paid_orders["order_id"])]
     unit_cost = items["sku"].map(products.set_index("sku")["unit_cost"])
     amount, channel = paid_orders["order_amount"], paid_orders["channel"]
     costs = pd.Series({

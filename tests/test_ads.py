@@ -73,13 +73,15 @@ def test_unit_economics_of_a_tiny_shop():
     shipments = pd.DataFrame({"order_id": ["O1", "O2"], "shipping_cost": [8.0, 10.0]})
     shares = ads.unit_economics(orders, items, products, fees, shipments)
     # GMV = 100 + 200 = 300 (the cancelled order was never paid)
-    # product cost 2 × 20 = 40 (O2's goods came back); commission 100×0.05 + 200×0.08 = 21;
-    # payment fees 300 × 0.006 = 1.8; shipping 8 + 10 − 6 = 12; returns 200
-    # contribution = 300 − 40 − 21 − 1.8 − 12 − 200 = 25.2 → 25.2 / 300 = 0.084
-    assert shares["product_cost"] == pytest.approx(40 / 300)
+    # product cost 2 × 20 + 1 × 80 = 120 (O2 was refunded, but its goods are written off, not
+    # restocked); commission 100×0.05 + 200×0.08 = 21; payment fees 300 × 0.006 = 1.8;
+    # shipping 8 + 10 − 6 = 12; returns 200
+    # contribution = 300 − 120 − 21 − 1.8 − 12 − 200 = −54.8 → −54.8 / 300 ≈ −0.1827:
+    # one refund in two orders pays the money back AND loses the goods, so this shop loses
+    assert shares["product_cost"] == pytest.approx(120 / 300)
     assert shares["shipping"] == pytest.approx(12 / 300)
-    assert shares["contribution_margin"] == pytest.approx(0.084)
-    assert shares["gross_margin"] == pytest.approx(260 / 300)
+    assert shares["contribution_margin"] == pytest.approx(-54.8 / 300)
+    assert shares["gross_margin"] == pytest.approx(180 / 300)  # 1 − 120 / 300
     # new customers: C1 and C2 (C3 never paid); ¥500 of ads / 2 = ¥250 each
     assert list(ads.first_paid_orders(orders)["customer_id"]) == ["C1", "C2"]
     assert ads.customer_acquisition_cost(500.0, 2) == pytest.approx(250.0)
