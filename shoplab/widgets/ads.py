@@ -77,7 +77,7 @@ class BudgetAllocator(widgets.VBox):
         total = table.loc["total"]
         verdict = (
             "profitable: ads earn back more than they cost"
-            if total["contribution"] > 0 else "loses money: ads cost more than they earn back"
+            if total["contribution"] > 0 else "losing money: ads cost more than they earn back"
         )
         rows = "".join(
             f"<tr><td>{name}</td><td>¥{r.spend:,.0f}</td><td>{r.orders:,.1f}</td>"
