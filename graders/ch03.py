@@ -1,0 +1,345 @@
+"""Chapter 03 — Inventory: turnover and days of inventory, supplier lead times, safety stock,
+the reorder point, stock-out days and the sales a stock-out cost."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import pandas as pd
+
+from graders.answers import Function, Number, Series
+from graders.spec import Case, Exercise, Mistake
+from shoplab import inventory as inv
+
+YEAR = ("2025-01-01", "2025-12-31")
+STOCKOUT_SKU = "HW-002"  # ran out before Double 11 2024
+FESTIVAL_SKU = "HW-002"
+FESTIVAL_DEMAND = ("2025-09-01", "2025-10-20")  # up to the day before the Double 11 pre-sale
+FESTIVAL_SERVICE_LEVEL = 0.95
+
+
+def _unit_cost(data) -> pd.Series:
+    return data.products.set_index("sku")["unit_cost"]
+
+
+def _year(data) -> pd.DataFrame:
+    return inv.in_period(data.inventory, *YEAR)
+
+
+def _turnover(data) -> pd.Series:
+    return inv.turnover_table(data.inventory, data.products, *YEAR)["turnover"]
+
+
+def _cogs(data) -> pd.Series:
+    return inv.turnover_table(data.inventory, data.products, *YEAR)["cogs"]
+
+
+def _revenue_turnover(data) -> pd.Series:
+    """The misconception: sales at the list price over stock at cost."""
+    year = _year(data)
+    units = year.groupby("sku")["units_sold"].sum()
+    average = year.groupby("sku")["on_hand"].mean() * _unit_cost(data)
+    return units * data.products.set_index("sku")["list_price"] / average
+
+
+def _ending_turnover(data) -> pd.Series:
+    """The misconception: the last day's stock instead of the year's average."""
+    year = _year(data)
+    last = year[year["date"] == year["date"].max()].set_index("sku")["on_hand"]
+    return _cogs(data) / (last * _unit_cost(data))
+
+
+def _units_value_turnover(data) -> pd.Series:
+    """The misconception: COGS in ¥ over the average stock in units."""
+    return _cogs(data) / _year(data).groupby("sku")["on_hand"].mean()
+
+
+def _mean_lead_time(data) -> pd.Series:
+    return inv.lead_time_stats(data.purchase_orders)["mean"]
+
+
+def _stockout_sku_lost(data, subtract_sold: bool = True) -> float:
+    episode = inv.stockout_episodes(data.inventory).query("sku == @STOCKOUT_SKU").iloc[0]
+    lost = inv.lost_units(data.inventory, STOCKOUT_SKU, episode["first"], episode["last"])
+    if subtract_sold:
+        return lost
+    sold = inv.in_period(data.inventory.query("sku == @STOCKOUT_SKU"), episode["first"],
+                         episode["last"])["units_sold"].sum()
+    return lost + sold
+
+
+def _festival_inputs(data) -> tuple[float, float, float]:
+    """(mean daily demand, its σ, mean lead time in days) of FESTIVAL_SKU."""
+    demand = inv.demand_stats(data.inventory, data.products, *FESTIVAL_DEMAND)
+    mean, std = demand.loc[FESTIVAL_SKU, ["mean", "std"]].astype(float)
+    return mean, std, float(_mean_lead_time(data)[FESTIVAL_SKU])
+
+
+def _festival_reorder_point(data, safety=inv.safety_stock, lead_scale: float = 1.0) -> float:
+    mean, std, lead = _festival_inputs(data)
+    lead *= lead_scale
+    return inv.reorder_point(mean, lead, safety(std, lead, FESTIVAL_SERVICE_LEVEL))
+
+
+def _sigma_times_lead(daily_demand_std, lead_time_days, service_level):
+    return inv.z_for(service_level) * daily_demand_std * lead_time_days
+
+
+def _level_as_z(daily_demand_std, lead_time_days, service_level):
+    return service_level * daily_demand_std * math.sqrt(lead_time_days)
+
+
+def _wrong_tail(daily_demand_std, lead_time_days, service_level):
+    return NormalDist().inv_cdf(1 - service_level) * daily_demand_std * math.sqrt(lead_time_days)
+
+
+SIGMA_TIMES_LEAD = ("You multiplied σ by the lead time. Daily variations partly cancel out: the "
+                    "variance grows with the days, so σ over L days is σ × √L.")
+LEVEL_AS_Z = ("You used the service level itself as z. z is the standard-normal value with that "
+              "share below it: NormalDist().inv_cdf(service_level), 1.645 for 95 %.")
+WRONG_TAIL = ("Your safety stock is negative: inv_cdf(1 − service level) is the lower tail. Use "
+              "inv_cdf(service_level), the z with the service level below it.")
+NO_SAFETY = ("That is only the demand expected during the lead time. Add the safety stock, which "
+             "covers demand above the average.")
+WEEKS = ("Your lead times look like weeks. Keep them in days, the unit the daily demand is in: "
+         "(received_date − order_date).dt.days.")
+
+EXERCISES = (
+    Exercise(
+        id="03.1",
+        title="Inventory turnover of every SKU in 2025",
+        answer=Series("ratio"),
+        reference=_turnover,
+        mistakes=(
+            Mistake("revenue_for_cogs", _revenue_turnover,
+                    "That puts sales at the selling price over stock valued at cost. Turnover "
+                    "uses the cost of goods sold: units sold × unit_cost."),
+            Mistake("ending_inventory", _ending_turnover,
+                    "You divided by the stock on the last day. Use the average inventory: the "
+                    "mean of the daily on_hand over the year, so one stock-up does not decide it."),
+            Mistake("units_for_value", _units_value_turnover,
+                    "You divided ¥ of COGS by units of stock. Value the average stock at "
+                    "unit_cost too, so both sides are in ¥."),
+        ),
+        hints=(
+            "Turnover (库存周转率) = cost of goods sold ÷ average inventory, both valued at unit "
+            "cost, over the same period: the days of 2025 in the inventory table.",
+            "Per SKU: COGS = sum of units_sold × unit_cost; average inventory = mean of on_hand "
+            "× unit_cost.",
+            "Group the 2025 rows by sku, then divide. Map unit_cost from products indexed by sku.",
+        ),
+        solution=(
+            'year = inventory[inventory.date.dt.year == 2025]\n'
+            'unit_cost = products.set_index("sku").unit_cost\n'
+            'cogs = year.groupby("sku").units_sold.sum() * unit_cost\n'
+            'average_inventory = year.groupby("sku").on_hand.mean() * unit_cost\n'
+            "turnover = cogs / average_inventory"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="03.2",
+        title="Days of inventory of every SKU in 2025",
+        answer=Series("days"),
+        reference=lambda data: inv.days_of_inventory(_turnover(data)),
+        mistakes=(
+            Mistake("times_turnover", lambda data: inv.YEAR_DAYS * _turnover(data),
+                    "You multiplied 365 by the turnover. If stock turns over 20 times a year, "
+                    "it lasts 365 ÷ 20 days: divide."),
+            Mistake("years_not_days", lambda data: 1 / _turnover(data),
+                    "1 ÷ turnover is a fraction of a year. Express it in days: 365 ÷ turnover."),
+        ),
+        hints=(
+            "Days of inventory (库存周转天数) say how many days the average stock lasts.",
+            "2025 has 365 days; the stock turned over `turnover` times in them.",
+            "days = 365 ÷ turnover, per SKU.",
+        ),
+        solution="days_of_inventory = 365 / turnover",
+        points=2,
+    ),
+    Exercise(
+        id="03.3",
+        title="Mean supplier lead time of every SKU",
+        answer=Series("days"),
+        reference=_mean_lead_time,
+        mistakes=(
+            Mistake("weeks", lambda data: _mean_lead_time(data) / 7, WEEKS),
+            Mistake("catalogue_lead_time",
+                    lambda data: data.products.set_index("sku")["supplier_lead_days"].astype(float),
+                    "That is the catalogue's typical lead time. Measure what the purchase orders "
+                    "actually took: received_date − order_date."),
+        ),
+        hints=(
+            "A purchase order's lead time (交货周期) is the days from order_date to "
+            "received_date.",
+            "Subtracting two date columns gives Timedeltas; .dt.days turns them into days.",
+            "Average the lead times per sku: group by purchase_orders.sku and take the mean.",
+        ),
+        solution=(
+            "days = (purchase_orders.received_date - purchase_orders.order_date).dt.days\n"
+            "lead_time = days.groupby(purchase_orders.sku).mean()"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="03.4",
+        title="Safety stock for a service level",
+        answer=Function(returns=Number("units")),
+        reference=inv.safety_stock,
+        cases=(
+            Case("σ = 4 units a day, a 9-day lead time, 95 %",
+                 {"daily_demand_std": 4.0, "lead_time_days": 9.0, "service_level": 0.95}),
+            Case("σ = 10 units a day, a 16-day lead time, 90 %",
+                 {"daily_demand_std": 10.0, "lead_time_days": 16.0, "service_level": 0.9}),
+        ),
+        hidden=(
+            Case("a zero lead time",
+                 {"daily_demand_std": 6.0, "lead_time_days": 0.0, "service_level": 0.95}),
+            Case("a 50 % service level",
+                 {"daily_demand_std": 6.0, "lead_time_days": 14.0, "service_level": 0.5}),
+            Case("a 99.9 % service level",
+                 {"daily_demand_std": 2.5, "lead_time_days": 21.0, "service_level": 0.999}),
+            Case("a 2.5-day lead time",
+                 {"daily_demand_std": 8.0, "lead_time_days": 2.5, "service_level": 0.97}),
+        ),
+        mistakes=(
+            Mistake("sigma_times_lead_time", _sigma_times_lead, SIGMA_TIMES_LEAD),
+            Mistake("service_level_as_z", _level_as_z, LEVEL_AS_Z),
+            Mistake("wrong_tail", _wrong_tail, WRONG_TAIL),
+        ),
+        hints=(
+            "Safety stock (安全库存) = z × σ of daily demand × √(lead time in days).",
+            "z comes from the standard normal distribution: "
+            "NormalDist().inv_cdf(service_level) (from statistics import NormalDist).",
+            "math.sqrt(lead_time_days); check: σ = 4, L = 9, 95 % gives 1.645 × 4 × 3 ≈ 19.7.",
+        ),
+        solution=(
+            "def safety_stock(daily_demand_std, lead_time_days, service_level):\n"
+            "    z = NormalDist().inv_cdf(service_level)\n"
+            "    return z * daily_demand_std * math.sqrt(lead_time_days)"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="03.5",
+        title="Reorder point",
+        answer=Function(returns=Number("units")),
+        reference=inv.reorder_point,
+        cases=(
+            Case("20 units a day, a 7-day lead time, 30 units of safety stock",
+                 {"mean_daily_demand": 20.0, "lead_time_days": 7.0, "safety_stock": 30.0}),
+            Case("3.5 units a day, a 12-day lead time, 8.2 units of safety stock",
+                 {"mean_daily_demand": 3.5, "lead_time_days": 12.0, "safety_stock": 8.2}),
+        ),
+        hidden=(
+            Case("no safety stock",
+                 {"mean_daily_demand": 11.0, "lead_time_days": 14.0, "safety_stock": 0.0}),
+            Case("a zero lead time",
+                 {"mean_daily_demand": 11.0, "lead_time_days": 0.0, "safety_stock": 25.0}),
+        ),
+        mistakes=(
+            Mistake("no_safety_stock",
+                    lambda mean_daily_demand, lead_time_days, safety_stock:
+                    mean_daily_demand * lead_time_days, NO_SAFETY),
+            Mistake("lead_time_in_weeks",
+                    lambda mean_daily_demand, lead_time_days, safety_stock:
+                    mean_daily_demand * lead_time_days / 7 + safety_stock,
+                    "You turned the lead time into weeks, but the demand is per day: multiply "
+                    "daily demand by the lead time in days."),
+        ),
+        hints=(
+            "The reorder point (再订货点) is the stock level at which you place the next order.",
+            "While you wait for the delivery you sell, on average, daily demand × lead time.",
+            "reorder point = mean daily demand × lead time (days) + safety stock.",
+        ),
+        solution=(
+            "def reorder_point(mean_daily_demand, lead_time_days, safety_stock):\n"
+            "    return mean_daily_demand * lead_time_days + safety_stock"
+        ),
+        points=2,
+    ),
+    Exercise(
+        id="03.6",
+        title="Stock-out days per SKU",
+        answer=Series("count"),
+        reference=lambda data: inv.stockout_days(data.inventory),
+        mistakes=(
+            Mistake("empty_at_start_of_day",
+                    lambda data: data.inventory[data.inventory["on_hand"] == 0]
+                    .groupby("sku").size(),
+                    "You counted days that started with on_hand 0. A SKU can sell out during a "
+                    "day that started with stock, and a delivery can refill an empty shelf: "
+                    "count the days flagged in the stockout column."),
+        ),
+        hints=(
+            "The inventory table flags a stock-out (缺货) day in its stockout column.",
+            "Keep the rows where stockout is True.",
+            "Count them per sku: only SKUs with at least one stock-out day appear.",
+        ),
+        solution='stockout_days = inventory[inventory.stockout].groupby("sku").size()',
+        points=2,
+    ),
+    Exercise(
+        id="03.7",
+        title=f"Units lost in {STOCKOUT_SKU}'s stock-out before Double 11 2024",
+        answer=Number("units"),
+        reference=_stockout_sku_lost,
+        mistakes=(
+            Mistake("forgot_units_sold", lambda data: _stockout_sku_lost(data, False),
+                    "That is the whole expected demand of the stock-out days. Some units were "
+                    "still sold on them (on the first day): subtract those."),
+        ),
+        hints=(
+            f"Find {STOCKOUT_SKU}'s run of stock-out days in 2024 (stockout True): its first "
+            "and last day, and how many days it lasted.",
+            f"Demand rate = mean daily units_sold of {STOCKOUT_SKU} in the {inv.BASELINE_DAYS} "
+            "days just before the first stock-out day.",
+            "lost units = rate × number of stock-out days − units_sold on those days.",
+        ),
+        solution=(
+            f'rows = inventory[inventory.sku == "{STOCKOUT_SKU}"]\n'
+            "out = rows[rows.stockout]\n"
+            "first = out.date.min()\n"
+            f"before = rows[(rows.date >= first - pd.Timedelta(days={inv.BASELINE_DAYS})) "
+            "& (rows.date < first)]\n"
+            "lost_units = before.units_sold.mean() * len(out) - out.units_sold.sum()"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="03.8",
+        title=f"Reorder point for {FESTIVAL_SKU} heading into Double 11 2025",
+        answer=Number("units"),
+        reference=_festival_reorder_point,
+        mistakes=(
+            Mistake("service_level_as_z",
+                    lambda data: _festival_reorder_point(data, safety=_level_as_z), LEVEL_AS_Z),
+            Mistake("sigma_times_lead_time",
+                    lambda data: _festival_reorder_point(data, safety=_sigma_times_lead),
+                    SIGMA_TIMES_LEAD),
+            Mistake("lead_time_in_weeks",
+                    lambda data: _festival_reorder_point(data, lead_scale=1 / 7), WEEKS),
+            Mistake("no_safety_stock",
+                    lambda data: _festival_inputs(data)[0] * _festival_inputs(data)[2],
+                    NO_SAFETY),
+        ),
+        hints=(
+            f"Daily demand: {FESTIVAL_SKU}'s units_sold from {FESTIVAL_DEMAND[0]} to "
+            f"{FESTIVAL_DEMAND[1]} (both included); take the mean and the standard deviation "
+            "(pandas .std()).",
+            f"Lead time: the mean of {FESTIVAL_SKU}'s purchase-order lead times in days (03.3).",
+            "Safety stock with your safety_stock() at 0.95, then your reorder_point().",
+        ),
+        solution=(
+            f'rows = inventory[(inventory.sku == "{FESTIVAL_SKU}") '
+            f'& (inventory.date >= "{FESTIVAL_DEMAND[0]}")\n'
+            f'                 & (inventory.date <= "{FESTIVAL_DEMAND[1]}")]\n'
+            "mean, std = rows.units_sold.mean(), rows.units_sold.std()\n"
+            f'lead = lead_time["{FESTIVAL_SKU}"]\n'
+            f"festival_reorder_point = reorder_point(mean, lead, safety_stock(std, lead, "
+            f"{FESTIVAL_SERVICE_LEVEL}))"
+        ),
+        points=3,
+    ),
+)

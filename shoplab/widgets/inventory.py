@@ -1,0 +1,107 @@
+"""Reorder-point planner: pick a SKU, a service level and a lead time; see the safety stock and
+the reorder point drawn over the SKU's actual daily stock.
+
+The demand figures (mean and standard deviation of daily units) come from the SKU's selling
+days in the chosen period; the lead-time slider starts at the SKU's mean lead time from its
+purchase orders. Raising the service level raises z, so the safety-stock and reorder-point
+lines move up; a longer lead time moves both too.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from shoplab import inventory as inv
+
+ON_HAND, REORDER_POINT, SAFETY_STOCK, STOCKOUTS = range(4)
+
+
+def reorder_planner(inventory: pd.DataFrame, products: pd.DataFrame,
+                    purchase_orders: pd.DataFrame, start="2025-01-01",
+                    end="2025-12-31") -> ReorderPlanner:
+    """The lesson widget: SKU dropdown, service-level and lead-time sliders, chart, readout."""
+    return ReorderPlanner(inventory, products, purchase_orders, start, end)
+
+
+class ReorderPlanner(widgets.VBox):
+    """Controls (`sku`, `service_level`, `lead_time`), `figure` and `readout`."""
+
+    def __init__(self, inventory, products, purchase_orders, start, end):
+        self._stock = inv.in_period(inventory, start, end)
+        self._demand = inv.demand_stats(inventory, products, start, end).dropna()
+        self._lead = inv.lead_time_stats(purchase_orders)["mean"]
+        names = products.set_index("sku")["name"]
+        style, layout = {"description_width": "110px"}, widgets.Layout(width="420px")
+        self.sku = widgets.Dropdown(
+            options=[(f"{sku} {names[sku]}", sku) for sku in self._demand.index],
+            description="SKU", style=style, layout=layout)
+        self.service_level = widgets.FloatSlider(
+            value=0.95, min=0.80, max=0.999, step=0.001, readout_format=".1%",
+            description="Service level", style=style, layout=layout, continuous_update=False)
+        self.lead_time = widgets.IntSlider(min=1, max=60, description="Lead time (days)",
+                                           style=style, layout=layout, continuous_update=False)
+        self.readout = widgets.HTML()
+        self.figure = _empty_figure()
+        self._loading = False
+        self._load_sku()
+        self.sku.observe(lambda _: self._load_sku(), names="value")
+        for control in (self.service_level, self.lead_time):
+            control.observe(lambda _: self._redraw(), names="value")
+        super().__init__([self.sku, self.service_level, self.lead_time, self.figure,
+                          self.readout])
+
+    def _load_sku(self) -> None:
+        """Set the lead time to the SKU's mean from its purchase orders, then redraw."""
+        self._loading = True
+        try:
+            self.lead_time.value = round(float(self._lead[self.sku.value]))
+        finally:
+            self._loading = False
+        self._redraw()
+
+    def levels(self) -> dict:
+        """Mean and σ of daily demand, z, safety stock and reorder point for the controls."""
+        mean, std = self._demand.loc[self.sku.value, ["mean", "std"]].astype(float)
+        safety = inv.safety_stock(std, self.lead_time.value, self.service_level.value)
+        return {"mean": mean, "std": std, "z": inv.z_for(self.service_level.value),
+                "safety_stock": safety,
+                "reorder_point": inv.reorder_point(mean, self.lead_time.value, safety)}
+
+    def _redraw(self) -> None:
+        if self._loading:
+            return
+        rows = self._stock[self._stock["sku"] == self.sku.value]
+        out = rows[rows["stockout"]]
+        level = self.levels()
+        ends = [rows["date"].min(), rows["date"].max()]
+        data = self.figure.data
+        with self.figure.batch_update():
+            data[ON_HAND].x, data[ON_HAND].y = rows["date"], rows["on_hand"]
+            for trace, key in ((REORDER_POINT, "reorder_point"), (SAFETY_STOCK, "safety_stock")):
+                data[trace].x, data[trace].y = ends, [level[key]] * 2
+            data[STOCKOUTS].x, data[STOCKOUTS].y = out["date"], out["on_hand"]
+        cover = level["safety_stock"] / level["mean"]
+        self.readout.value = (
+            f"Daily demand: mean {level['mean']:.2f}, σ {level['std']:.2f} units. "
+            f"At a {self.service_level.value:.1%} service level z = {level['z']:.3f}.<br>"
+            f"Safety stock = {level['z']:.3f} × {level['std']:.2f} × √{self.lead_time.value} = "
+            f"<b>{level['safety_stock']:.1f} units</b>, {cover:.1f} "
+            f"days of average demand; reorder point = {level['mean']:.2f} × "
+            f"{self.lead_time.value} + {level['safety_stock']:.1f} = "
+            f"<b>{level['reorder_point']:.1f} units</b>.<br>"
+            f"{len(out)} stock-out day(s) in the period."
+        )
+
+
+def _empty_figure() -> go.FigureWidget:
+    fig = go.Figure()
+    fig.add_scatter(name="on hand (start of day)", mode="lines", line={"shape": "hv"})
+    fig.add_scatter(name="reorder point", mode="lines", line={"dash": "dash", "color": "crimson"})
+    fig.add_scatter(name="safety stock", mode="lines", line={"dash": "dot", "color": "orange"})
+    fig.add_scatter(name="stock-out day", mode="markers",
+                    marker={"color": "black", "symbol": "x", "size": 9})
+    fig.update_layout(height=400, margin={"t": 30}, yaxis_title="units",
+                      legend={"orientation": "h", "y": -0.2})
+    return go.FigureWidget(fig)
