@@ -1,0 +1,93 @@
+"""Benchmark: `shoplab grade` (parallel workers) against plain serial `nbgrader autograde`.
+
+    python benchmarks/grading.py [--chapter ch04] [--students 40] [--workers 2]
+
+Both grade the same simulated class (same seed, same submissions, same per-cell timeout) in
+throwaway course directories. Prints the wall-clock times, the throughput ratio and checks
+that both gradebooks hold identical scores for every submission both could grade. Not a
+timed test: run it by hand and record the result in docs/instructors.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from shoplab.instructor.course import Course
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+
+def course_copy(path: Path, chapter: str) -> Path:
+    path.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", path)
+    shutil.copytree(REPO / "source" / chapter, path / "source" / chapter)
+    return path
+
+
+def run(*command: str, cwd: Path) -> float:
+    """Run a command; return its wall-clock seconds. Failures of single submissions are
+    expected (the class has broken notebooks), so only the time is kept."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=ENV, capture_output=True)
+    return time.perf_counter() - start
+
+
+def scores(course: Path, chapter: str) -> dict[tuple[str, str], float]:
+    with Gradebook(Course.at(course).config().CourseDirectory.db_url) as gradebook:
+        return {(s.student.id, g.name): float(g.score)
+                for s in gradebook.find_assignment(chapter).submissions
+                for n in s.notebooks for g in n.grades if g.auto_score is not None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapter", default="ch04")
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    nbgrader, shoplab = str(BIN / "nbgrader"), str(BIN / "shoplab")
+    with tempfile.TemporaryDirectory() as tmp:
+        parallel = course_copy(Path(tmp) / "parallel", args.chapter)
+        serial = course_copy(Path(tmp) / "serial", args.chapter)
+        for course in (parallel, serial):
+            run(nbgrader, "generate_assignment", args.chapter, "--force", cwd=course)
+        run(shoplab, "simulate", args.chapter, "--students", str(args.students),
+            "--seed", str(args.seed), cwd=parallel)
+        shutil.copytree(parallel / "submitted", serial / "submitted")
+
+        t_parallel = run(shoplab, "grade", args.chapter, "--workers", str(args.workers),
+                         "--timeout", str(args.timeout), cwd=parallel)
+        t_serial = run(nbgrader, "autograde", args.chapter,
+                       f"--Execute.timeout={args.timeout}", cwd=serial)
+        ours, theirs = scores(parallel, args.chapter), scores(serial, args.chapter)
+
+    identical = ours == theirs
+    graded = len({student for student, _ in ours})
+    print(f"{args.students} simulated submissions of {args.chapter} ({graded} gradable), "
+          f"{os.cpu_count()} cores, cell timeout {args.timeout} s")
+    print(f"serial nbgrader autograde : {t_serial:7.1f} s")
+    print(f"shoplab grade, {args.workers} workers : {t_parallel:7.1f} s")
+    print(f"throughput ratio          : {t_serial / t_parallel:7.2f}x")
+    print(f"identical scores          : {identical} ({len(ours)} grade cells compared)")
+    if not identical:
+        for key in sorted(set(ours) | set(theirs)):
+            if ours.get(key) != theirs.get(key):
+                print(f"  {key}: shoplab {ours.get(key)} vs nbgrader {theirs.get(key)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
