@@ -1,0 +1,230 @@
+"""Chapter 03: inventory formulas against hand-worked examples, the reorder-point planner's
+callbacks, and the lesson's claims on the shop data."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from shoplab import inventory as inv
+from shoplab.widgets.inventory import (
+    ON_HAND,
+    REORDER_POINT,
+    SAFETY_STOCK,
+    STOCKOUTS,
+    reorder_planner,
+)
+
+Z95 = 1.6448536269514722  # standard-normal 95th percentile, from any z table (1.645)
+
+
+def test_turnover_and_days_by_hand():
+    # COGS ¥120,000 on an average stock of ¥10,000 at cost: 12 turns; 365 / 12 = 30.42 days
+    assert inv.inventory_turnover(120_000, 10_000) == pytest.approx(12.0)
+    assert inv.days_of_inventory(12.0) == pytest.approx(365 / 12)
+    assert inv.days_of_inventory(12.0, period_days=30) == pytest.approx(2.5)
+
+
+def _days(sku, on_hand, sold, stockout=None, start="2025-01-01"):
+    n = len(on_hand)
+    return pd.DataFrame({"date": pd.date_range(start, periods=n), "sku": sku, "on_hand": on_hand,
+                         "received": 0, "units_sold": sold,
+                         "stockout": stockout or [False] * n})
+
+
+def test_turnover_table_values_average_stock_at_cost():
+    stock = pd.concat([_days("A", [10, 20, 30, 40], [1, 2, 3, 4]),
+                       _days("B", [5, 5, 5, 5], [5, 5, 5, 5])])
+    products = pd.DataFrame({"sku": ["A", "B"], "unit_cost": [2.0, 10.0]})
+    table = inv.turnover_table(stock, products, "2025-01-01", "2025-01-04")
+    # A: COGS 10 units × ¥2 = ¥20; average stock 25 units × ¥2 = ¥50; 0.4 turns in 4 days
+    assert table.loc["A"].tolist() == pytest.approx([20.0, 50.0, 0.4, 4 / 0.4])
+    # B: COGS 20 × ¥10 = ¥200; average 5 × ¥10 = ¥50; 4 turns, one day each
+    assert table.loc["B"].tolist() == pytest.approx([200.0, 50.0, 4.0, 1.0])
+    # the period is inclusive and cuts the other days off: A on 2 and 3 Jan, (2+3)·2 / (25·2)
+    two = inv.turnover_table(stock, products, "2025-01-02", "2025-01-03")
+    assert two.at["A", "turnover"] == pytest.approx(5 / 25)
+
+
+def test_lead_times_in_days_mean_and_sample_std():
+    pos = pd.DataFrame({"sku": ["A", "A", "A", "B"],
+                        "order_date": pd.to_datetime(["2025-01-01", "2025-01-08", "2025-01-15",
+                                                      "2025-03-01"]),
+                        "received_date": pd.to_datetime(["2025-01-11", "2025-01-20",
+                                                         "2025-01-29", "2025-03-08"])})
+    assert inv.lead_times(pos).tolist() == [10, 12, 14, 7]
+    stats = inv.lead_time_stats(pos)
+    # A: mean (10 + 12 + 14) / 3 = 12; sample variance (4 + 0 + 4) / 2 = 4, so std 2
+    assert stats.loc["A"].tolist() == pytest.approx([12.0, 2.0])
+    assert stats.at["B", "mean"] == 7.0 and math.isnan(stats.at["B", "std"])
+
+
+def test_demand_stats_skip_stockout_and_prelaunch_days():
+    stock = _days("A", [9] * 5, [0, 4, 6, 1, 8], stockout=[False, False, False, True, False])
+    products = pd.DataFrame({"sku": ["A"], "launch_date": pd.to_datetime(["2025-01-02"])})
+    stats = inv.demand_stats(stock, products, "2025-01-01", "2025-01-05")
+    # selling days: 2, 3 and 5 Jan (launch on the 2nd, stock-out on the 4th): 4, 6, 8
+    assert stats.loc["A"].tolist() == pytest.approx([6.0, 2.0])
+
+
+def test_z_and_safety_stock_by_hand():
+    assert inv.z_for(0.95) == pytest.approx(Z95)
+    assert inv.z_for(0.5) == 0.0
+    # σ 4 a day over 9 days: σ_L = 4·√9 = 12; at 95 %: 1.645 × 12 = 19.74 units
+    assert inv.safety_stock(4.0, 9.0, 0.95) == pytest.approx(Z95 * 12)
+    assert inv.safety_stock(4.0, 0.0, 0.95) == 0.0
+    assert inv.safety_stock(4.0, 9.0, 0.5) == 0.0
+    # four times the lead time doubles (not quadruples) the safety stock
+    assert inv.safety_stock(4.0, 36.0, 0.95) == pytest.approx(2 * inv.safety_stock(4.0, 9.0, 0.95))
+
+
+def test_safety_stock_with_variable_lead_time_by_hand():
+    # d̄ 10, σ 3, L 4, σ_L 1: √(4·9 + 100·1) = √136 = 11.662; × 1.645 = 19.18 units
+    assert inv.safety_stock_variable_lead_time(10, 3, 4, 1, 0.95) == pytest.approx(
+        Z95 * math.sqrt(136))
+    # with a fixed lead time it is the simple formula
+    assert inv.safety_stock_variable_lead_time(10, 3, 4, 0, 0.95) == pytest.approx(
+        inv.safety_stock(3, 4, 0.95))
+
+
+def test_reorder_point_by_hand():
+    # 20 a day for 7 days = 140, plus 30 of safety stock = 170
+    assert inv.reorder_point(20.0, 7.0, 30.0) == 170.0
+    assert inv.reorder_point(11.0, 0.0, 25.0) == 25.0
+
+
+def test_stockout_days_episodes_and_lost_units():
+    flags = [False] * 28 + [True, True, True] + [False, True]
+    sold = [5] * 28 + [2, 0, 0] + [9, 0]
+    stock = pd.concat([_days("A", [1] * 33, sold, flags), _days("B", [1] * 3, [1] * 3)])
+    assert inv.stockout_days(stock).to_dict() == {"A": 4}
+    episodes = inv.stockout_episodes(stock)
+    assert episodes.days.tolist() == [3, 1]
+    assert episodes["first"].tolist() == [pd.Timestamp("2025-01-29"), pd.Timestamp("2025-02-02")]
+    # 28 days at 5 a day before 29 Jan; 3 stock-out days → 15 wanted, 2 sold: 13 lost
+    assert inv.lost_units(stock, "A", "2025-01-29", "2025-01-31") == pytest.approx(13.0)
+
+
+# --- the widget -------------------------------------------------------------------------------
+
+@pytest.fixture
+def planner():
+    # A sells 2, 4, 6, 8 a day (mean 5, sample σ √(20/3)); its orders take 4 and 6 days (mean 5)
+    stock = pd.concat([_days("A", [30, 20, 12, 6], [2, 4, 6, 8]),
+                       _days("B", [9, 9, 0, 9], [1, 1, 0, 1], [False, False, True, False])])
+    products = pd.DataFrame({"sku": ["A", "B"], "name": ["Pan", "Lid"],
+                             "launch_date": pd.to_datetime(["2024-01-01"] * 2)})
+    pos = pd.DataFrame({"sku": ["A", "A", "B"],
+                        "order_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-01"]),
+                        "received_date": pd.to_datetime(["2025-01-05", "2025-01-08",
+                                                         "2025-01-11"])})
+    return reorder_planner(stock, products, pos, "2025-01-01", "2025-01-04")
+
+
+def test_planner_starts_at_the_skus_mean_lead_time(planner):
+    assert planner.sku.value == "A" and planner.lead_time.value == 5
+    fig = planner.figure
+    assert list(fig.data[ON_HAND].y) == [30, 20, 12, 6]
+    sigma = math.sqrt(20 / 3)
+    # 95 %: SS = 1.645 · 2.582 · √5 = 9.50; ROP = 5 · 5 + 9.50 = 34.50
+    assert fig.data[SAFETY_STOCK].y[0] == pytest.approx(Z95 * sigma * math.sqrt(5))
+    assert fig.data[REORDER_POINT].y[0] == pytest.approx(25 + Z95 * sigma * math.sqrt(5))
+    assert "34.5 units" in planner.readout.value
+
+
+def test_service_level_slider_moves_the_lines_and_readout(planner):
+    before = planner.figure.data[REORDER_POINT].y[0]
+    planner.service_level.value = 0.80
+    fig = planner.figure
+    # z at 80 % is 0.8416 (z table): SS = 0.8416 · 2.582 · √5 = 4.86; ROP = 25 + 4.86 = 29.86
+    ss = 0.8416212335729143 * math.sqrt(20 / 3) * math.sqrt(5)
+    assert list(fig.data[SAFETY_STOCK].y) == pytest.approx([ss, ss])
+    assert list(fig.data[REORDER_POINT].y) == pytest.approx([25 + ss] * 2)
+    assert "29.9 units" in planner.readout.value and "z = 0.842" in planner.readout.value
+    planner.service_level.value = 0.99
+    assert planner.figure.data[REORDER_POINT].y[0] > before
+
+
+def test_lead_time_slider_scales_safety_stock_by_its_square_root(planner):
+    ss5 = planner.figure.data[SAFETY_STOCK].y[0]
+    planner.lead_time.value = 20
+    assert planner.figure.data[SAFETY_STOCK].y[0] == pytest.approx(2 * ss5)  # √(20/5) = 2
+    assert planner.figure.data[REORDER_POINT].y[0] == pytest.approx(5 * 20 + 2 * ss5)
+
+
+def test_choosing_another_sku_redraws_its_stock_and_stockouts(planner):
+    planner.sku.value = "B"
+    fig = planner.figure
+    assert planner.lead_time.value == 10
+    assert list(fig.data[ON_HAND].y) == [9, 9, 0, 9]
+    assert len(fig.data[STOCKOUTS].x) == 1
+    # B's selling days sell 1, 1, 1: σ 0, so no safety stock; ROP = 1 × 10
+    assert fig.data[REORDER_POINT].y[0] == pytest.approx(10.0)
+
+
+# --- the lesson's and the exercises' claims on the shop data ----------------------------------
+
+@pytest.fixture(scope="module")
+def shop():
+    from shoplab import load_table
+
+    return (load_table("inventory"), load_table("purchase_orders"),
+            load_table("products").set_index("sku"))
+
+
+PLANTED = {  # SKU -> the month or festival run-up its stock-out falls in (first day, day after)
+    "HW-002": ("2024-10-15", "2024-11-11"),
+    "HW-028": ("2024-06-01", "2024-06-30"),
+    "HW-010": ("2025-07-01", "2025-07-31"),
+    "HW-016": ("2025-09-01", "2025-09-30"),
+}
+
+
+def test_the_stockouts_are_the_planted_ones(shop):
+    stock, _, _ = shop
+    episodes = inv.stockout_episodes(stock).set_index("sku")
+    assert set(episodes.index) == set(PLANTED) and episodes.index.is_unique
+    for sku, (start, end) in PLANTED.items():
+        assert pd.Timestamp(start) <= episodes.at[sku, "first"]
+        assert episodes.at[sku, "last"] < pd.Timestamp(end)
+        assert inv.lost_units(stock, sku, episodes.at[sku, "first"], episodes.at[sku, "last"]) > 0
+
+
+def test_late_deliveries_caused_the_stockouts(shop):
+    stock, pos, _ = shop
+    usual = inv.lead_time_stats(pos)
+    for e in inv.stockout_episodes(stock).itertuples():
+        ended = pos[(pos.sku == e.sku) & (pos.received_date == e.last + pd.Timedelta(days=1))]
+        assert inv.lead_times(ended).max() > usual.at[e.sku, "mean"] + 3 * usual.at[e.sku, "std"]
+
+
+def test_the_shop_reviews_stock_weekly_or_fortnightly(shop):
+    _, pos, _ = shop
+    gaps = (pos.sort_values("order_date").groupby("sku").order_date.diff().dt.days
+            .groupby(pos.sku).median())
+    assert set(gaps) == {7, 14}
+
+
+def test_empty_shelf_days_differ_from_stockout_days(shop):
+    """Exercise 03.6's mistake is a real one: on_hand == 0 miscounts some SKUs."""
+    stock, _, _ = shop
+    empty = stock[stock.on_hand == 0].groupby("sku").size()
+    assert not empty.equals(inv.stockout_days(stock).rename(None))
+
+
+def test_revenue_turnover_flatters_every_sku(shop):
+    stock, _, catalogue = shop
+    table = inv.turnover_table(stock, catalogue.reset_index(), "2025-01-01", "2025-12-31")
+    year = inv.in_period(stock, "2025-01-01", "2025-12-31")
+    revenue = year.groupby("sku").units_sold.sum() * catalogue.list_price
+    assert (revenue / table.average_inventory > table.turnover).all()
+    assert (table.turnover > 1).all()
+
+
+def test_the_festival_demand_window_has_no_stockouts(shop):
+    """Exercise 03.8 averages HW-002's plain units_sold: no day in its window is censored."""
+    stock, _, _ = shop
+    window = inv.in_period(stock[stock.sku == "HW-002"], "2025-09-01", "2025-10-20")
+    assert len(window) == 50 and not window.stockout.any()
