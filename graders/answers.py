@@ -224,7 +224,7 @@ class LabelSet(Answer):
 
 def _keys(index: pd.Index) -> list[str]:
     """Index labels as text, so int-vs-str or categorical index dtypes never matter."""
-    return [str(k) for k in index]
+    return index.astype(str).tolist()
 
 
 @dataclass(frozen=True)
@@ -256,8 +256,9 @@ class Series(Answer):
         gkeys, ekeys = _keys(given.index), _keys(expected.index)
         if len(set(gkeys)) != len(gkeys):
             return Verdict(False, "Some labels appear more than once: group or aggregate first.")
-        missing = [k for k in ekeys if k not in set(gkeys)]
-        extra = [k for k in gkeys if k not in set(ekeys)]
+        gset, eset = set(gkeys), set(ekeys)
+        missing = [k for k in ekeys if k not in gset]
+        extra = [k for k in gkeys if k not in eset]
         if missing or extra:
             bits = []
             if missing:
@@ -266,20 +267,15 @@ class Series(Answer):
                 bits.append(f"{len(extra)} labels should not be there (e.g. {extra[0]!r})")
             return Verdict(False, "The labels (index) are not right: " + "; ".join(bits) + ".")
         number = Number(self.unit, self.tol)
-        gvals = dict(zip(gkeys, given.tolist(), strict=True))
-        wrong = []
-        for key, exp in zip(ekeys, expected.tolist(), strict=True):
-            try:
-                if not number.close(as_number(gvals[key]), float(exp)):
-                    wrong.append(key)
-            except Problem:
-                wrong.append(key)
+        got = pd.Series(given.to_numpy(), index=gkeys).reindex(ekeys)
+        want = pd.Series(expected.to_numpy(dtype=float), index=ekeys)
+        got_numbers = pd.to_numeric(got, errors="coerce").astype(float)
+        right = np.isclose(got_numbers, want, rtol=1e-9, atol=number.tolerance)
+        wrong = [key for key, ok in zip(ekeys, right, strict=True) if not ok]
         if wrong:
             first = wrong[0]
-            if _is_number(gvals[first]):
-                detail = number.explain_miss(
-                    as_number(gvals[first]), float(expected.iloc[ekeys.index(first)])
-                )
+            if _is_number(got[first]):
+                detail = number.explain_miss(as_number(got[first]), float(want[first]))
             else:
                 detail = f"The value for {first!r} is not a number."
             return Verdict(
