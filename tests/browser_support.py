@@ -8,6 +8,7 @@ under CI, where a missing browser is a failure, not a reason to test less.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -103,6 +104,15 @@ class LabServer:
     def log(self) -> str:
         self._log.flush()
         return self.log_path.read_text(errors="replace")[-4000:]
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel (a learner closing their notebooks), so tests do not pile up."""
+        with urllib.request.urlopen(self.api("/api/kernels"), timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            request = urllib.request.Request(self.api(f"/api/kernels/{kernel['id']}"),
+                                             method="DELETE")
+            urllib.request.urlopen(request, timeout=30).close()
 
     def stop(self) -> None:
         """Stop the server and its kernels: they share the process group we started."""
