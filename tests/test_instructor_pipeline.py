@@ -27,7 +27,8 @@ from shoplab.cli import main
 from shoplab.instructor.course import Course
 from shoplab.instructor.report import point_biserial
 
-pytestmark = pytest.mark.slow
+# One worker grades the shared class once (a module fixture would run once per xdist worker).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor-class")]
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTER = "ch04" if (REPO / "source" / "ch04").is_dir() else "ch00"
