@@ -1,0 +1,375 @@
+"""Chapter 09 — Customers & membership: repurchase rate, cohort retention, RFM recency, dormant
+customers, customer lifetime value, LTV:CAC and whether the win-back coupon pays.
+
+The mistakes are the usual ones of customer reports: every registered customer (or every
+order) in the denominator, cancelled orders counted as purchases, members from before 2024
+counted as new, recency off by a day, revenue where margin belongs, CAC per click.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from graders.answers import Function, Number, Series
+from graders.spec import Case, Exercise, Mistake
+from shoplab import ads, customers
+from shoplab.funnel import repurchase_rate
+from shoplab.metrics import paid
+
+YEAR = 2025
+WIN_BACK = "PR002"  # the win-back coupon batch
+
+CANCELLED_COUNTED = ("A cancelled order was never paid, so it is not a purchase: keep orders with "
+                     "status completed or refunded only.")
+
+
+def _in_year(orders: pd.DataFrame) -> pd.DataFrame:
+    return orders[orders["order_time"].dt.year == YEAR]
+
+
+def _repeat_order_share(data) -> float:
+    """The misconception: counting orders, not customers (orders by repeat buyers ÷ orders)."""
+    per_customer = paid(_in_year(data.orders)).groupby("customer_id").size()
+    return float(per_customer[per_customer >= 2].sum() / per_customer.sum())
+
+
+def _repurchasers_over_registered(data) -> float:
+    per_customer = paid(_in_year(data.orders)).groupby("customer_id").size()
+    return float((per_customer >= 2).sum() / len(data.customers))
+
+
+def _month1(orders: pd.DataFrame, customers_table: pd.DataFrame) -> pd.Series:
+    """Month-1 retention of every cohort whose month 1 is in the data."""
+    return customers.cohort_retention(orders, customers_table, months=1)[1].dropna()
+
+
+def _month1_with_legacy(data) -> pd.Series:
+    no_legacy = data.customers.assign(acquisition_channel="search")
+    return _month1(data.orders, no_legacy)
+
+
+def _month1_orders(data) -> pd.Series:
+    """The misconception: month-1 paid orders of the cohort ÷ cohort size."""
+    first = customers.new_customer_first_orders(data.orders, data.customers)
+    cohort = first.set_index("customer_id")["order_time"].dt.to_period("M")
+    bought = paid(data.orders)
+    bought = bought[bought["customer_id"].isin(cohort.index)]
+    start = bought["customer_id"].map(cohort)
+    next_month = bought["order_time"].dt.to_period("M") == start + 1
+    orders_in_1 = start[next_month].astype(str).value_counts()
+    size = cohort.astype(str).value_counts()
+    expected = _month1(data.orders, data.customers)
+    return (orders_in_1.reindex(expected.index, fill_value=0) / size[expected.index]).astype(float)
+
+
+def _recency_from_first(data) -> pd.Series:
+    first = paid(data.orders).groupby("customer_id")["order_time"].min()
+    return (customers.REFERENCE_DATE - first.dt.normalize()).dt.days
+
+
+def _ltv_parts(data) -> dict:
+    margin = float(ads.unit_economics(data.orders, data.order_items, data.products, data.fees,
+                                      data.shipments)["contribution_margin"])
+    spend = float(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "spend"].sum())
+    clicks = int(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "clicks"].sum())
+    new = int(ads.new_customers_by_year(data.orders, data.customers)[YEAR])
+    return {
+        "margin": customers.margin_per_customer(data.orders, YEAR, margin),
+        "revenue": customers.margin_per_customer(data.orders, YEAR, 1.0),
+        "retention": customers.yearly_retention(data.orders, YEAR),
+        "cac": ads.customer_acquisition_cost(spend, new),
+        "cac_per_click": ads.cost_per_click(spend, clicks),
+    }
+
+
+def _ltv_cac(value="margin", cac="cac", first_year=True):
+    def ratio(data) -> float:
+        parts = _ltv_parts(data)
+        worth = (customers.new_customer_value if first_year
+                 else customers.customer_lifetime_value)
+        return worth(parts[value], parts["retention"], customers.DISCOUNT_RATE) / parts[cac]
+
+    return ratio
+
+
+def _win_back(data, margin_key="contribution_margin") -> tuple[float, float]:
+    """(average redeemed order, contribution or gross margin) of the win-back coupon."""
+    shares = ads.unit_economics(data.orders, data.order_items, data.products, data.fees,
+                                data.shipments)
+    batch = customers.coupon_redemption(data.coupons, data.orders, WIN_BACK)
+    return batch["average_order"], float(shares[margin_key])
+
+
+def _face_value(data) -> float:
+    return float(data.coupons.loc[data.coupons["promo_id"] == WIN_BACK, "face_value"].iloc[0])
+
+
+def _break_even(data, margin_key="contribution_margin") -> float:
+    order, margin = _win_back(data, margin_key)
+    return customers.win_back_break_even_share(order * margin, _face_value(data))
+
+
+EXERCISES = (
+    Exercise(
+        id="09.1",
+        title=f"Repurchase rate in {YEAR}",
+        answer=Number("fraction"),
+        reference=lambda data: repurchase_rate(_in_year(data.orders)),
+        mistakes=(
+            Mistake("cancelled_counted",
+                    lambda data: repurchase_rate(_in_year(data.orders).assign(status="completed")),
+                    CANCELLED_COUNTED),
+            Mistake("all_customers_denominator", _repurchasers_over_registered,
+                    "You divided by every registered customer, including people who never paid "
+                    f"in {YEAR}. 复购率 is a share of the customers who paid at least once."),
+            Mistake("orders_not_customers", _repeat_order_share,
+                    "You counted orders, not customers: the rate is the share of paying customers "
+                    "with two or more paid orders, one vote per customer."),
+            Mistake("whole_period", lambda data: repurchase_rate(data.orders),
+                    f"That is over both years. Keep only orders placed in {YEAR}."),
+        ),
+        hints=(
+            "Repurchase rate (复购率) = customers with 2+ paid orders ÷ customers with 1+ paid "
+            f"order, both counted in {YEAR}.",
+            "Keep paid orders (status completed or refunded) placed in the year, then count "
+            "orders per customer_id with groupby(...).size().",
+            "(per_customer >= 2).mean() is the share you need.",
+        ),
+        solution=(
+            f"in_year = orders[orders.order_time.dt.year == {YEAR}]\n"
+            'paid_orders = in_year[in_year.status.isin(["completed", "refunded"])]\n'
+            'per_customer = paid_orders.groupby("customer_id").size()\n'
+            "repurchase = (per_customer >= 2).mean()"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="09.2",
+        title="Month-1 retention of every monthly cohort",
+        answer=Series("fraction"),
+        reference=lambda data: _month1(data.orders, data.customers),
+        mistakes=(
+            Mistake("cancelled_counted",
+                    lambda data: _month1(data.orders.assign(status="completed"), data.customers),
+                    CANCELLED_COUNTED),
+            Mistake("legacy_included", _month1_with_legacy,
+                    "Members from before 2024 (acquisition_channel 'legacy') are in: their first "
+                    "order in the data is not their first order ever. Leave them out of every "
+                    "cohort."),
+            Mistake("orders_not_customers", _month1_orders,
+                    "You counted orders in month 1, not customers: a customer who ordered twice "
+                    "that month counts once."),
+        ),
+        hints=(
+            "A customer's cohort is the month of their first paid order, e.g. '2024-03'. Leave "
+            "out the legacy members (joined before 2024).",
+            "For each cohort, count its customers with a paid order in the next calendar month "
+            "and divide by the cohort's size.",
+            "Period arithmetic helps: order_time.dt.to_period('M') == cohort + 1. Label the "
+            "Series by str(cohort); the last cohort has no month 1 in the data yet.",
+        ),
+        solution=(
+            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
+            'legacy = customers.customer_id[customers.acquisition_channel == "legacy"]\n'
+            "paid_orders = paid_orders[~paid_orders.customer_id.isin(legacy)]\n"
+            'cohort = paid_orders.groupby("customer_id").order_time.min().dt.to_period("M")\n'
+            "month = paid_orders.order_time.dt.to_period(\"M\")\n"
+            "back = paid_orders[month == paid_orders.customer_id.map(cohort) + 1]\n"
+            "returned = cohort[back.customer_id.unique()].value_counts()\n"
+            "size = cohort.value_counts()\n"
+            "month1 = (returned.reindex(size.index, fill_value=0) / size).sort_index()[:-1]\n"
+            "month1.index = month1.index.astype(str)"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="09.3",
+        title="Recency in days of every paying customer",
+        answer=Series("days"),
+        reference=lambda data: customers.recency_days(data.orders),
+        mistakes=(
+            Mistake("off_by_one", lambda data: customers.recency_days(data.orders) - 1,
+                    "Every value is one day short: count calendar days from the date of the "
+                    "last order (order_time.dt.normalize()) to 2026-01-01, so an order on "
+                    "31 December 2025 is 1 day old."),
+            Mistake("cancelled_counted",
+                    lambda data: customers.recency_days(data.orders.assign(status="completed")
+                                                        ).reindex(paid(data.orders)["customer_id"]
+                                                                  .unique()),
+                    CANCELLED_COUNTED),
+            Mistake("first_order", _recency_from_first,
+                    "Those are days since the *first* paid order. Recency is the time since the "
+                    "most recent one."),
+        ),
+        hints=(
+            "Recency (R of RFM) is how long ago a customer last bought: days from their last "
+            "paid order to the reference date 2026-01-01.",
+            "Take the latest order_time per customer_id over paid orders, then drop the time "
+            "of day with .dt.normalize().",
+            "(pd.Timestamp('2026-01-01') - last_date).dt.days gives whole days.",
+        ),
+        solution=(
+            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
+            'last = paid_orders.groupby("customer_id").order_time.max().dt.normalize()\n'
+            'recency = (pd.Timestamp("2026-01-01") - last).dt.days'
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="09.4",
+        title="Share of paying customers who are dormant",
+        answer=Number("fraction"),
+        reference=lambda data: customers.dormant_share(customers.recency_days(data.orders)),
+        mistakes=(
+            Mistake("at_least_180",
+                    lambda data: float((customers.recency_days(data.orders) >= 180).mean()),
+                    "Dormant means *more than* 180 days: a customer whose last order was exactly "
+                    "180 days ago is not dormant yet."),
+            Mistake("all_customers_denominator",
+                    lambda data: float((customers.recency_days(data.orders) > 180).sum()
+                                       / len(data.customers)),
+                    "You divided by every registered customer. The share is of paying "
+                    "customers: the ones with a recency at all."),
+        ),
+        hints=(
+            "A dormant (沉睡) customer has not paid for anything in more than 180 days.",
+            "Use the recency Series of exercise 09.3: one value per paying customer.",
+            "(recency > 180).mean()",
+        ),
+        solution="dormant = (recency > 180).mean()",
+        points=2,
+    ),
+    Exercise(
+        id="09.5",
+        title="Customer lifetime value",
+        answer=Function(returns=Number("yuan")),
+        reference=customers.customer_lifetime_value,
+        cases=(
+            Case("¥100 a year, 80 % retention, 10 % discount rate",
+                 {"margin_per_year": 100.0, "retention_rate": 0.8, "discount_rate": 0.1}),
+            Case("¥250 a year, 40 % retention, 8 % discount rate",
+                 {"margin_per_year": 250.0, "retention_rate": 0.4, "discount_rate": 0.08}),
+        ),
+        hidden=(
+            Case("nobody comes back (retention 0)",
+                 {"margin_per_year": 180.0, "retention_rate": 0.0, "discount_rate": 0.1}),
+            Case("no discounting", {"margin_per_year": 60.0, "retention_rate": 0.75,
+                                    "discount_rate": 0.0}),
+            Case("everyone stays and no discounting",
+                 {"margin_per_year": 60.0, "retention_rate": 1.0, "discount_rate": 0.0}),
+            Case("the shop's own margin and retention",
+                 lambda data: {"margin_per_year": _ltv_parts(data)["margin"],
+                               "retention_rate": _ltv_parts(data)["retention"],
+                               "discount_rate": customers.DISCOUNT_RATE}),
+        ),
+        mistakes=(
+            Mistake("first_year_included",
+                    lambda margin_per_year, retention_rate, discount_rate: (
+                        margin_per_year / (1 + discount_rate - retention_rate)
+                        if 1 + discount_rate - retention_rate > 0 else math.inf),
+                    "m ÷ (1 + d − r) leaves out the chance of staying: the next year's margin "
+                    "only comes if the customer stays (probability r). Multiply by r."),
+            Mistake("no_discounting",
+                    lambda margin_per_year, retention_rate, discount_rate: (
+                        margin_per_year * retention_rate / (1 - retention_rate)
+                        if retention_rate < 1 else math.inf),
+                    "The discount rate is missing: ¥1 next year is worth ¥1 ÷ (1 + d) today. "
+                    "The denominator is 1 + d − r."),
+        ),
+        hints=(
+            "Each year the customer is still there (probability r, r², …) brings the margin m, "
+            "and money a year later is worth ÷ (1 + d).",
+            "Summing that geometric series gives CLV = m × r ÷ (1 + d − r).",
+            "When 1 + d − r is 0 or less (r = 1 and d = 0) the sum never stops: return "
+            "math.inf before dividing. Retention 0 gives 0.",
+        ),
+        solution=(
+            "def customer_lifetime_value(margin_per_year, retention_rate, discount_rate):\n"
+            "    remaining = 1 + discount_rate - retention_rate\n"
+            "    if remaining <= 0:\n"
+            "        return math.inf\n"
+            "    return margin_per_year * retention_rate / remaining"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="09.6",
+        title=f"LTV:CAC of a customer won in {YEAR}",
+        answer=Number("ratio"),
+        reference=_ltv_cac(),
+        mistakes=(
+            Mistake("revenue_ltv", _ltv_cac(value="revenue"),
+                    "That lifetime value is revenue (GMV per customer), not margin. The ads, "
+                    "goods and fees are paid out of the contribution, so multiply GMV per "
+                    "customer by contribution_margin first."),
+            Mistake("cac_per_click", _ltv_cac(cac="cac_per_click"),
+                    "You divided ad spend by clicks: that is CPC. CAC is ad spend per *new "
+                    f"customer* won in {YEAR} (ads.new_customers_by_year)."),
+            Mistake("first_year_left_out", _ltv_cac(first_year=False),
+                    "CLV counts only the years after today. A customer you win also brings this "
+                    "year's margin: LTV = margin + CLV."),
+        ),
+        hints=(
+            f"Margin per year = {YEAR} GMV per paying customer × contribution_margin; yearly "
+            f"retention = share of 2024's paying customers who paid again in {YEAR}.",
+            "LTV of a new customer = this year's margin + customer_lifetime_value(margin, "
+            "retention, 0.10).",
+            f"CAC = {YEAR} ad spend ÷ ads.new_customers_by_year(orders, customers)[{YEAR}]; "
+            "the answer is LTV ÷ CAC.",
+        ),
+        solution=(
+            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
+            "year = paid_orders.order_time.dt.year\n"
+            f"this = paid_orders[year == {YEAR}]\n"
+            "margin = this.order_amount.sum() / this.customer_id.nunique() * contribution_margin\n"
+            f"before = set(paid_orders.customer_id[year == {YEAR - 1}])\n"
+            "retention = len(before & set(this.customer_id)) / len(before)\n"
+            "ltv = margin + margin * retention / (1 + 0.10 - retention)\n"
+            f"spend = ad_campaigns.spend[ad_campaigns.date.dt.year == {YEAR}].sum()\n"
+            f"cac = spend / ads.new_customers_by_year(orders, customers)[{YEAR}]\n"
+            "ltv_to_cac = ltv / cac"
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="09.7",
+        title="How many win-back redemptions must be real for the coupon to pay",
+        answer=Number("fraction"),
+        reference=_break_even,
+        mistakes=(
+            Mistake("coupon_charged_twice",
+                    lambda data: _face_value(data) / (_win_back(data)[0] * _win_back(data)[1]),
+                    "You charged the coupon on every redemption *and* used the margin of an order "
+                    "whose order_amount is already after the coupon. A real win-back earns its "
+                    "margin; only a redemption that would have happened anyway loses the face "
+                    "value: s·m = (1 − s)·f."),
+            Mistake("revenue_not_margin",
+                    lambda data: customers.win_back_break_even_share(_win_back(data)[0],
+                                                                     _face_value(data)),
+                    "A won-back order earns its margin, not its whole order_amount: multiply the "
+                    "average redeemed order by contribution_margin."),
+            Mistake("gross_margin",
+                    lambda data: _break_even(data, "gross_margin"),
+                    "Gross margin leaves out commission, payment fees, shipping and returns; use "
+                    "the contribution margin."),
+        ),
+        hints=(
+            "Win-back coupons are promo_id 'PR002' in the coupons table. Find the paid orders "
+            "they were redeemed on and their average order_amount.",
+            "Margin m of a won-back order = average order_amount × contribution_margin. A "
+            "redemption that would have happened anyway only costs the face value f.",
+            "A share s of real win-backs breaks even when s·m = (1 − s)·f, so s = f ÷ (m + f).",
+        ),
+        solution=(
+            'batch = coupons[coupons.promo_id == "PR002"]\n'
+            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
+            "redeemed = paid_orders[paid_orders.order_id.isin(batch.redeemed_order_id)]\n"
+            "m = redeemed.order_amount.mean() * contribution_margin\n"
+            "f = batch.face_value.iloc[0]\n"
+            "break_even_share = f / (m + f)"
+        ),
+        points=3,
+    ),
+)
