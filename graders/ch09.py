@@ -84,6 +84,12 @@ def _ltv_parts(data) -> dict:
     }
 
 
+def _shop_clv_inputs(data) -> dict:
+    parts = _ltv_parts(data)
+    return {"margin_per_year": parts["margin"], "retention_rate": parts["retention"],
+            "discount_rate": customers.DISCOUNT_RATE}
+
+
 def _ltv_cac(value="margin", cac="cac", first_year=True):
     def ratio(data) -> float:
         parts = _ltv_parts(data)
@@ -259,10 +265,7 @@ EXERCISES = (
                                     "discount_rate": 0.0}),
             Case("everyone stays and no discounting",
                  {"margin_per_year": 60.0, "retention_rate": 1.0, "discount_rate": 0.0}),
-            Case("the shop's own margin and retention",
-                 lambda data: {"margin_per_year": _ltv_parts(data)["margin"],
-                               "retention_rate": _ltv_parts(data)["retention"],
-                               "discount_rate": customers.DISCOUNT_RATE}),
+            Case("the shop's own margin and retention", _shop_clv_inputs),
         ),
         mistakes=(
             Mistake("first_year_included",
