@@ -136,15 +136,21 @@ def first_paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates("customer_id")
 
 
-def new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
-    """Customers won per year: first paid order that year, members from before 2024 excluded.
+def new_customer_first_orders(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """First paid order of every customer won in the data (members from before 2024 left out).
 
     The orders start in 2024, so a `legacy` member's first order *in the data* may not be
-    their first order ever: they were won before, and no ad since can claim them.
+    their first order ever: they were won before, and no ad since can claim them, and they
+    belong to no cohort (chapter 09).
     """
     legacy = customers.loc[customers["acquisition_channel"] == "legacy", "customer_id"]
     first = first_paid_orders(orders)
-    first = first[~first["customer_id"].isin(legacy)]
+    return first[~first["customer_id"].isin(legacy)]
+
+
+def new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
+    """Customers won per year: their first paid order fell in that year."""
+    first = new_customer_first_orders(orders, customers)
     return first.groupby(first["order_time"].dt.year).size()
 
 

@@ -22,7 +22,7 @@ import math
 
 import pandas as pd
 
-from shoplab.ads import first_paid_orders
+from shoplab.ads import new_customer_first_orders
 from shoplab.metrics import paid, rate, share
 
 REFERENCE_DATE = pd.Timestamp("2026-01-01")
@@ -31,17 +31,6 @@ ACTIVE_DAYS = 90
 DISCOUNT_RATE = 0.10  # a year: what ¥1 a year from now is worth less than ¥1 today
 LTV_CAC_RULE_OF_THUMB = 3.0  # a rule of thumb, not a law: LTV about 3× what the customer cost
 SEGMENTS = ("champions", "new", "cooling", "at risk", "hibernating")
-
-
-def new_customer_first_orders(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    """First paid order of every customer won in the data (members from before 2024 left out).
-
-    A `legacy` member's first order in the data is not their first order ever, so they belong
-    to no cohort; `ads.new_customers_by_year` counts the same customers.
-    """
-    legacy = customers.loc[customers["acquisition_channel"] == "legacy", "customer_id"]
-    first = first_paid_orders(orders)
-    return first[~first["customer_id"].isin(legacy)]
 
 
 def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame,

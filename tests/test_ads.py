@@ -166,7 +166,7 @@ def test_moving_a_slider_moves_revenue_and_blended_roas_not_break_even():
 
 def test_readout_says_when_the_plan_loses_money():
     widget = budget_allocator(synthetic_campaigns(), contribution_margin=0.05)  # break-even 20
-    assert "loses money" in widget.readout.value
+    assert "losing money" in widget.readout.value
     generous = budget_allocator(synthetic_campaigns(), contribution_margin=0.9)
     for slider in generous.sliders.values():
         slider.value = slider.max / 10
