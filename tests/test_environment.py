@@ -76,6 +76,25 @@ def test_pin_check_catches_drift():
     ]
 
 
+def test_constraints_lock_the_pins_and_the_venv_matches_them():
+    """constraints.txt (the full tested set) agrees with requirements.txt and is what is
+    installed, so a fresh `make` reproduces this environment rather than today's latest."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    locked = requirement_pins((REPO / "constraints.txt").read_text())
+    pins = requirement_pins((REPO / "requirements.txt").read_text())
+    assert {n: locked.get(n) for n in pins} == pins
+    drift = []
+    for name, wanted in locked.items():
+        try:
+            got = version(name)
+        except PackageNotFoundError:
+            got = "not installed"
+        if got != wanted:
+            drift.append(f"{name}: {got} installed, {wanted} locked")
+    assert drift == [], "run `make clean && make setup`, or refresh constraints.txt"
+
+
 def installed_server_extensions() -> set[str]:
     """Server extensions that installed packages enable in their jupyter_server_config.d."""
     names = set()
