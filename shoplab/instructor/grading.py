@@ -102,6 +102,8 @@ def grade_class(course: Course, chapter: str, *, workers: int | None = None,
     on_start(len(todo))
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+        # Import nbgrader's apps (~2-5 s) once, here: forked workers inherit it for free.
+        import nbgrader.apps.api  # noqa: F401
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, _start_worker, (course.root, limits)) as pool:
             for outcome in pool.imap_unordered(_grade_one, [(chapter, s) for s in todo]):
