@@ -183,11 +183,19 @@ def control_label(control) -> str:
     return (label.inner_text() if label.count() else "") or control.get_attribute("class")
 
 
+def slider_position(control) -> tuple[str, str]:
+    """The handle's aria value and the readout the learner reads: aria values are rounded
+    (a 0–30 % slider reads "0.1" at both 10 % and 13 %), the readout is not."""
+    readout = control.locator(".widget-readout").first
+    text = readout.inner_text() if readout.count() else ""
+    return control.locator(".noUi-handle").first.get_attribute("aria-valuenow"), text
+
+
 def move_slider(page, control, drag: bool) -> None:
     """Move a slider as a person would: drag its handle, or focus it and use the arrow keys."""
     handle = control.locator(".noUi-handle").first
     at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-    before = handle.get_attribute("aria-valuenow")
+    before = slider_position(control)
     handle.scroll_into_view_if_needed()
     if drag:
         box = handle.bounding_box()
@@ -200,7 +208,7 @@ def move_slider(page, control, drag: bool) -> None:
         handle.focus()
         for _ in range(3):
             page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-    assert handle.get_attribute("aria-valuenow") != before, "the slider did not move"
+    assert slider_position(control) != before, "the slider did not move"
 
 
 def pick_other_option(control) -> None:
