@@ -15,8 +15,8 @@ from browser_support import REPO, LabServer, course_env, free_port, http_status
 HOME_NOTEBOOK = "notebooks/00_welcome.ipynb"
 
 
-def make(*args: str, env: dict | None = None, user: str | None = None):
-    command = ["make", "--no-print-directory", "-C", str(REPO), *args]
+def make(*args: str, env: dict | None = None, user: str | None = None, directory: Path = REPO):
+    command = ["make", "--no-print-directory", "-C", str(directory), *args]
     if user:  # run make as another user (we are root): setpriv drops to that uid
         command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
@@ -36,13 +36,15 @@ def test_make_lab_serves_localhost_only_and_opens_the_home_notebook():
 
 @pytest.fixture
 def fake_jupyter():
-    """A `jupyter` that only prints its arguments, to see what `make lab` passes to it
-    (in a world-readable folder, so that another user can run it too)."""
+    """A `jupyter` that only prints its arguments, to see what `make lab` passes to it, beside a
+    copy of the Makefile: all in a world-readable folder, so that another user can run `make`
+    there even when the checkout itself lives in a private (0700) directory such as /root."""
     with tempfile.TemporaryDirectory() as folder:
         Path(folder).chmod(0o755)
         script = Path(folder) / "jupyter"
         script.write_text('#!/bin/sh\necho "ARGS: $*"\n')
         script.chmod(0o755)
+        (Path(folder) / "Makefile").write_text((REPO / "Makefile").read_text())
         yield Path(folder)
 
 
@@ -54,10 +56,12 @@ def jupyter_args(result) -> str:
 
 
 def test_make_lab_allows_root_only_as_root(fake_jupyter: Path):
-    own = jupyter_args(make("-o", "setup", "lab", f"BIN={fake_jupyter}"))
+    """The copy of the Makefile is the checkout's own, so this tests the real recipe."""
+    lab = ("-o", "setup", "lab", f"BIN={fake_jupyter}")
+    own = jupyter_args(make(*lab, directory=fake_jupyter))
     assert ("--allow-root" in own) is (os.geteuid() == 0)
     if os.geteuid() == 0:
-        as_nobody = make("-o", "setup", "lab", f"BIN={fake_jupyter}", user="65534")
+        as_nobody = make(*lab, user="65534", directory=fake_jupyter)
         assert "--allow-root" not in jupyter_args(as_nobody)
 
 
