@@ -1,7 +1,7 @@
 """How an exercise is declared: once, in a chapter module, and nowhere else.
 
-A chapter module (`graders/ch04.py`) holds a tuple `EXERCISES` of `Exercise` specs. One spec
-drives the learner's instant check, nbgrader's visible and hidden grade cells, the staged
+A chapter module (`graders/chapters/ch04.py`) holds a tuple `EXERCISES` of `Exercise` specs.
+One spec drives the learner's instant check, nbgrader's visible and hidden grade cells, the staged
 hints and the self-study solution. The reference answer is always *computed* — from the
 shop's tables (`Data`) or, for function answers, by a reference function — never typed in.
 
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.answers import Answer, Function
+from graders.chapter import Chapter
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,20 @@ class Case:
         return dict(self.inputs(data) if callable(self.inputs) else self.inputs)
 
 
+# What an exercise asks of the learner. The course promises at least half of each chapter's
+# points on decisions and diagnoses on the shop's data, not on typing a formula printed above.
+DECISION, DIAGNOSIS, COMPUTATION = "decision", "diagnosis", "computation"
+KINDS = (DECISION, DIAGNOSIS, COMPUTATION)
+
+
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise. `kind` is one of KINDS: a *decision* (which SKU, how much, ship or not),
+    a *diagnosis* (what went wrong, where the leak is) or a *computation* (a metric)."""
+
     id: str
     title: str
+    kind: str
     answer: Answer
     reference: Callable[..., Any]
     points: float | Mapping[str, float]
@@ -64,6 +75,8 @@ class Exercise:
 
     def __post_init__(self):
         problems = []
+        if self.kind not in KINDS:
+            problems.append(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if not self.hints:
             problems.append("needs at least one hint")
         if isinstance(self.answer, Function) and not self.cases:
@@ -80,7 +93,8 @@ class Exercise:
 
     @property
     def chapter(self) -> str:
-        return self.id.split(".")[0]
+        """"04" for exercise "04.2"."""
+        return Chapter.parse(self.id).code
 
     @property
     def max_points(self) -> float:

@@ -2,7 +2,7 @@
 
 `python -m shoplab.release [ch04 ...]` (or `make release`) runs nbgrader's own
 `generate_assignment` for each chapter, without touching a gradebook, so that what we
-commit is exactly what nbgrader would hand to a class. tests/test_release.py fails when the
+commit is exactly what nbgrader would hand to a class. tests/course/test_release.py fails when the
 committed copies are stale.
 """
 

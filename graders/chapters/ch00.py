@@ -30,6 +30,7 @@ def _mobile_share(frame: pd.DataFrame) -> float:
 EXERCISES = (
     Exercise(
         id="00.1",
+        kind="computation",
         title="Load a table: registered customers",
         answer=Number("count"),
         reference=lambda data: len(data.customers),
@@ -51,6 +52,7 @@ EXERCISES = (
     ),
     Exercise(
         id="00.2",
+        kind="computation",
         title="Paid orders",
         answer=Number("count"),
         reference=lambda data: len(metrics.paid(data.orders)),
@@ -79,6 +81,7 @@ EXERCISES = (
     ),
     Exercise(
         id="00.3",
+        kind="computation",
         title="GMV (成交总额)",
         answer=Number("yuan"),
         reference=lambda data: metrics.gmv(data.orders),
@@ -124,6 +127,7 @@ EXERCISES = (
     ),
     Exercise(
         id="00.4",
+        kind="computation",
         title="Share of paid orders placed on mobile",
         answer=Number("fraction"),
         reference=lambda data: _mobile_share(metrics.paid(data.orders)),
@@ -154,6 +158,7 @@ EXERCISES = (
     ),
     Exercise(
         id="00.5",
+        kind="computation",
         title="Top product by sales",
         answer=Label(),
         reference=lambda data: str(_sales_by_sku(data)["sales"].idxmax()),
@@ -181,6 +186,7 @@ EXERCISES = (
     ),
     Exercise(
         id="00.6",
+        kind="computation",
         title="Average order value (客单价)",
         answer=Number("yuan"),
         reference=lambda data: metrics.average_order_value(data.orders),

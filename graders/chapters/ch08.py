@@ -107,6 +107,7 @@ PER_VISITOR = ("That divides by unique visitors. The course counts conversion pe
 EXERCISES = (
     Exercise(
         id="08.1",
+        kind="computation",
         title="The funnel: sessions and step conversion at each stage",
         answer=Table("stage", {"sessions": Number("count"), "step_conversion": Number("fraction")}),
         reference=lambda data: funnel.funnel_table(_sessions(data)),
@@ -143,6 +144,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.2",
+        kind="computation",
         title="Overall conversion rate",
         answer=Number("fraction"),
         reference=lambda data: funnel.conversion_rate(_sessions(data)),
@@ -165,6 +167,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.3",
+        kind="diagnosis",
         title="The leakiest step",
         answer=Label(funnel.STEPS),
         reference=lambda data: funnel.leakiest_step(_counts(data)),
@@ -191,6 +194,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.4",
+        kind="computation",
         title="Conversion rate by device",
         answer=SeriesAnswer("fraction"),
         reference=lambda data: funnel.conversion_by(_sessions(data), "device"),
@@ -213,6 +217,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.5",
+        kind="computation",
         title="A conversion_rate function",
         answer=Function(Number("fraction")),
         reference=funnel.conversion_rate,
@@ -250,6 +255,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.6",
+        kind="computation",
         title="GMV = visits × conversion rate × AOV, by device",
         answer=Table("device", {"visits": Number("count"), "conversion_rate": Number("fraction"),
                                 "aov": Number("yuan")}),
@@ -285,6 +291,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.7",
+        kind="computation",
         title="The two-proportion z-test",
         answer=Function(Number("number", tol=1e-4)),
         reference=funnel.two_proportion_z,
@@ -322,6 +329,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.8",
+        kind="decision",
         title="Ship the new checkout?",
         answer=Label(DECISIONS),
         reference=_decision,
@@ -342,6 +350,7 @@ EXERCISES = (
     ),
     Exercise(
         id="08.9",
+        kind="decision",
         title="What if cart → checkout lost 20 % fewer shoppers?",
         answer=Number("yuan"),
         reference=lambda data: _what_if(data)["extra_gmv"],

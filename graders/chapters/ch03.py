@@ -108,6 +108,7 @@ WEEKS = ("Your lead times look like weeks. Keep them in days, the unit the daily
 EXERCISES = (
     Exercise(
         id="03.1",
+        kind="computation",
         title="Inventory turnover of every SKU in 2025",
         answer=Series("ratio"),
         reference=_turnover,
@@ -140,6 +141,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.2",
+        kind="computation",
         title="Days of inventory of every SKU in 2025",
         answer=Series("days"),
         reference=lambda data: inv.days_of_inventory(_turnover(data)),
@@ -160,6 +162,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.3",
+        kind="computation",
         title="Mean supplier lead time of every SKU",
         answer=Series("days"),
         reference=_mean_lead_time,
@@ -184,6 +187,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.4",
+        kind="computation",
         title="Safety stock for a service level",
         answer=Function(returns=Number("units")),
         reference=inv.safety_stock,
@@ -223,6 +227,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.5",
+        kind="computation",
         title="Reorder point",
         answer=Function(returns=Number("units")),
         reference=inv.reorder_point,
@@ -261,6 +266,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.6",
+        kind="computation",
         title="Stock-out days per SKU",
         answer=Series("count"),
         reference=lambda data: inv.stockout_days(data.inventory),
@@ -282,6 +288,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.7",
+        kind="diagnosis",
         title=f"Units lost in {STOCKOUT_SKU}'s stock-out before Double 11 2024",
         answer=Number("units"),
         reference=_stockout_sku_lost,
@@ -309,6 +316,7 @@ EXERCISES = (
     ),
     Exercise(
         id="03.8",
+        kind="decision",
         title=f"Reorder point for {FESTIVAL_SKU} heading into Double 11 2025",
         answer=Number("units"),
         reference=_festival_reorder_point,

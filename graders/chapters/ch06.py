@@ -151,6 +151,7 @@ METRICS_TABLE = Table("campaign_id", {"ctr": FRACTION, "cpc": YUAN, "cpm": YUAN,
 EXERCISES = (
     Exercise(
         id="06.1",
+        kind="computation",
         title="Click-through rate of head and long-tail keywords",
         answer=Series("fraction"),
         reference=lambda data: _keyword_ctr(data.keywords),
@@ -180,6 +181,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.2",
+        kind="computation",
         title="The ad metric tree of every campaign",
         answer=METRICS_TABLE,
         reference=_totals,
@@ -235,6 +237,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.3",
+        kind="computation",
         title="campaign_metrics(campaigns) for any campaign report",
         answer=Function(returns=METRICS_TABLE),
         reference=ads.campaign_metrics,
@@ -283,6 +286,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.4",
+        kind="computation",
         title="Contribution margin per ¥ of GMV",
         answer=Number("fraction"),
         reference=_margin,
@@ -330,6 +334,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.5",
+        kind="computation",
         title="Break-even ROAS",
         answer=Number("ratio"),
         reference=lambda data: ads.break_even_roas(_margin(data)),
@@ -355,6 +360,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.6",
+        kind="diagnosis",
         title="Campaigns that lose money",
         answer=LabelSet(),
         reference=lambda data: _losing(data, ads.break_even_roas(_margin(data))),
@@ -377,6 +383,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.7",
+        kind="computation",
         title="Profit ROI of each ad channel",
         answer=Series("fraction"),
         reference=lambda data: ads.profit_roi(
@@ -402,6 +409,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.8",
+        kind="computation",
         title=f"Customer acquisition cost (CAC) in {CAC_YEAR}",
         answer=Number("yuan"),
         reference=_cac_with("new"),
@@ -444,6 +452,7 @@ EXERCISES = (
     ),
     Exercise(
         id="06.9",
+        kind="decision",
         title="The largest daily budget that keeps ROAS on target",
         answer=Function(returns=Number("yuan")),
         reference=ads.max_spend_at_roas,

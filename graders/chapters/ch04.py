@@ -90,6 +90,7 @@ def _shop_cost(sku: str):
 EXERCISES = (
     Exercise(
         id="04.1",
+        kind="computation",
         title="Gross margin of every product",
         answer=Series("fraction"),
         reference=lambda data: pricing.gross_margin(
@@ -118,6 +119,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.2",
+        kind="computation",
         title="Markup of every product",
         answer=Series("fraction"),
         reference=lambda data: pricing.markup(
@@ -146,6 +148,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.3",
+        kind="computation",
         title="Cost-plus price for a target margin",
         answer=Function(returns=Number("yuan")),
         reference=pricing.price_for_margin,
@@ -180,6 +183,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.4",
+        kind="computation",
         title=f"Arc elasticity of {ARC_SKU} in the price test",
         answer=Number("number", tol=ELASTICITY_TOLERANCE),
         reference=lambda data: pricing.arc_elasticity(*_arc_levels(data)),
@@ -218,6 +222,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.5",
+        kind="computation",
         title="Log-log elasticity of every tested SKU",
         answer=Series("number", tol=ELASTICITY_TOLERANCE),
         reference=_fitted_elasticity,
@@ -249,6 +254,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.6",
+        kind="computation",
         title="Profit-maximising price from the markup rule",
         answer=Function(returns=Number("yuan")),
         reference=pricing.profit_maximising_price,
@@ -292,6 +298,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.7",
+        kind="computation",
         title="Sales uplift a discount needs to break even",
         answer=Function(returns=Number("fraction")),
         reference=pricing.required_uplift,
@@ -333,6 +340,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.8",
+        kind="decision",
         title="Which tested products are priced below their profit-maximising price?",
         answer=LabelSet(),
         reference=_priced_below_optimum,
@@ -357,6 +365,7 @@ EXERCISES = (
     ),
     Exercise(
         id="04.9",
+        kind="diagnosis",
         title="The wok's charm-price test, measured from the orders",
         answer=Table("price", {"units_per_week": Number("units"),
                                "revenue_per_week": Number("yuan")}),

@@ -120,6 +120,7 @@ def _break_even(data, margin_key="contribution_margin") -> float:
 EXERCISES = (
     Exercise(
         id="09.1",
+        kind="computation",
         title=f"Repurchase rate in {YEAR}",
         answer=Number("fraction"),
         reference=lambda data: repurchase_rate(_in_year(data.orders)),
@@ -153,6 +154,7 @@ EXERCISES = (
     ),
     Exercise(
         id="09.2",
+        kind="computation",
         title="Month-1 retention of every monthly cohort",
         answer=Series("fraction"),
         reference=lambda data: _month1(data.orders, data.customers),
@@ -192,6 +194,7 @@ EXERCISES = (
     ),
     Exercise(
         id="09.3",
+        kind="computation",
         title="Recency in days of every paying customer",
         answer=Series("days"),
         reference=lambda data: customers.recency_days(data.orders),
@@ -225,6 +228,7 @@ EXERCISES = (
     ),
     Exercise(
         id="09.4",
+        kind="computation",
         title="Share of paying customers who are dormant",
         answer=Number("fraction"),
         reference=lambda data: customers.dormant_share(customers.recency_days(data.orders)),
@@ -249,6 +253,7 @@ EXERCISES = (
     ),
     Exercise(
         id="09.5",
+        kind="computation",
         title="Customer lifetime value",
         answer=Function(returns=Number("yuan")),
         reference=customers.customer_lifetime_value,
@@ -299,6 +304,7 @@ EXERCISES = (
     ),
     Exercise(
         id="09.6",
+        kind="computation",
         title=f"LTV:CAC of a customer won in {YEAR}",
         answer=Number("ratio"),
         reference=_ltv_cac(),
@@ -338,6 +344,7 @@ EXERCISES = (
     ),
     Exercise(
         id="09.7",
+        kind="decision",
         title="How many win-back redemptions must be real for the coupon to pay",
         answer=Number("fraction"),
         reference=_break_even,

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from shoplab.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CHAPTER = "ch04" if (REPO / "source" / "ch04").is_dir() else "ch00"
 NOTEBOOK = f"{CHAPTER}_exercises.ipynb"
 

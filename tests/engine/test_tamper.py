@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook
 
 from graders import registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = str(Path(sys.executable).parent)
 
 SABOTAGE = """\

@@ -22,7 +22,7 @@ from graders import registry
 from graders.data import Data
 from graders.engine import PASSED, evaluate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHAPTER = "04"
 NAME = f"ch{CHAPTER}"

@@ -30,7 +30,7 @@ from shoplab.instructor.report import point_biserial
 # One worker grades the shared class once (a module fixture would run once per xdist worker).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor-class")]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CHAPTER = "ch04" if (REPO / "source" / "ch04").is_dir() else "ch00"
 NOTEBOOK = f"{CHAPTER}_exercises.ipynb"
 BIN = Path(sys.executable).parent

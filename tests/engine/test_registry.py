@@ -1,0 +1,44 @@
+"""A chapter's identity (`graders.chapter`) and the table of contents (`graders.registry`)."""
+
+import pytest
+
+from graders import registry
+from graders.chapter import Chapter, answer_id, exercise_of, grade_id
+
+
+@pytest.mark.parametrize("spelling", [4, "4", "04", "ch04", "CH04", " 04 ", "04.2", Chapter(4)])
+def test_every_spelling_of_a_chapter_is_one_value(spelling):
+    chapter = Chapter.parse(spelling)
+    assert chapter == Chapter(4)
+    assert (chapter.code, chapter.assignment, chapter.notebook) == (
+        "04", "ch04", "ch04_exercises.ipynb")
+
+
+@pytest.mark.parametrize("bad", ["", "chapter 4", "ch", "4a", "100", -1, 100, True, "04.x"])
+def test_a_bad_chapter_says_how_to_write_one(bad):
+    with pytest.raises(ValueError, match="chapter"):
+        Chapter.parse(bad)
+
+
+def test_grade_ids_follow_one_rule_both_ways():
+    assert grade_id("04.1") == "ex04_1" and answer_id("09.12") == "ex09_12_answer"
+    assert exercise_of("ex04_1") == "04.1"
+    assert exercise_of("ex04_1_answer") is None and exercise_of("setup") is None
+
+
+def test_contents_list_every_chapter_once_in_order():
+    numbers = [row.chapter.number for row in registry.CONTENTS]
+    assert numbers == list(range(len(numbers))) and len(numbers) == 14
+    assert registry.entry("ch04").title == "Pricing"
+
+
+def test_every_chapter_with_exercises_is_in_the_contents():
+    for chapter in registry.chapters():
+        assert registry.entry(chapter).chapter.code == chapter
+
+
+def test_unknown_exercise_names_the_chapter_and_its_ids():
+    with pytest.raises(KeyError, match="04.1"):
+        registry.find("04.99")
+    with pytest.raises(KeyError, match="exercise ids look like"):
+        registry.find("nonsense")
