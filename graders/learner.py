@@ -73,7 +73,14 @@ def solution(exercise_id: str) -> None:
     if not solutions_allowed() or grading():
         _show(f"Solutions are turned off for this class. Try hint(\"{exercise_id}\").")
         return
-    _show(f"Solution to {exercise_id} {exercise.title}:\n\n{exercise.solution}")
+    from graders.cells import solution_text
+
+    text = solution_text(exercise.id)
+    if text is None:
+        _show("No worked solution comes with this copy of the course. "
+              f"Try hint(\"{exercise_id}\").")
+        return
+    _show(f"Solution to {exercise_id} {exercise.title}:\n\n{text}")
 
 
 def progress(chapter: str) -> None:

@@ -1,8 +1,8 @@
 """How an exercise is declared: once, in a chapter module, and nowhere else.
 
 A chapter module (`graders/chapters/ch04.py`) holds a tuple `EXERCISES` of `Exercise` specs.
-One spec drives the learner's instant check, nbgrader's visible and hidden grade cells, the staged
-hints and the self-study solution. The reference answer is always *computed* — from the
+One spec drives the learner's instant check, nbgrader's visible and hidden grade cells (rendered by
+`graders.cells`) and the staged hints. The reference answer is always *computed* — from the
 shop's tables (`Data`) or, for function answers, by a reference function — never typed in.
 
 Two shapes of exercise:
@@ -58,16 +58,18 @@ KINDS = (DECISION, DIAGNOSIS, COMPUTATION)
 @dataclass(frozen=True)
 class Exercise:
     """One exercise. `kind` is one of KINDS: a *decision* (which SKU, how much, ship or not),
-    a *diagnosis* (what went wrong, where the leak is) or a *computation* (a metric)."""
+    a *diagnosis* (what went wrong, where the leak is) or a *computation* (a metric).
+    `name` is the variable (or function) the learner's answer cell defines. The worked
+    solution is not here: it is the source notebook's solution region (`graders.cells`)."""
 
     id: str
     title: str
     kind: str
+    name: str
     answer: Answer
     reference: Callable[..., Any]
     points: float | Mapping[str, float]
     hints: tuple[str, ...]
-    solution: str
     mistakes: tuple[Mistake, ...] = ()
     cases: tuple[Case, ...] = ()
     hidden: tuple[Case, ...] = ()
@@ -77,6 +79,8 @@ class Exercise:
         problems = []
         if self.kind not in KINDS:
             problems.append(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        if not self.name.isidentifier():
+            problems.append(f"name {self.name!r} is not a Python name")
         if not self.hints:
             problems.append("needs at least one hint")
         if isinstance(self.answer, Function) and not self.cases:

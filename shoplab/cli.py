@@ -57,7 +57,7 @@ def release(chapters, everything, exchange, course_dir):
         raise click.UsageError("Name a chapter (e.g. ch04) or pass --all.")
     for name in names:
         try:
-            course.nbgrader("generate_assignment", name, "--force")
+            course.generate(name)
             if exchange:
                 course.nbgrader("release_assignment", name, "--force")
         except CourseError as error:

@@ -1,38 +1,52 @@
-"""Regenerate the student notebooks in `release/` from `source/` with nbgrader.
+"""`make release` (`python -m shoplab.release [ch04 ...]`): one command from the specs to release/.
 
-`python -m shoplab.release [ch04 ...]` (or `make release`) runs nbgrader's own
-`generate_assignment` for each chapter, without touching a gradebook, so that what we
-commit is exactly what nbgrader would hand to a class. tests/course/test_release.py fails when the
-committed copies are stale.
+It first re-renders each source notebook's generated parts from its chapter's specs
+(`graders.cells`: headings, answer-format lines, grade cells and their nbgrader metadata),
+then builds `release/` with nbgrader's own `generate_assignment` (no gradebook), so what we
+commit is exactly what nbgrader would hand to a class. tests/course/test_release.py fails when
+a committed source or release notebook is stale.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
+
+import nbformat
+
+from graders.cells import render, source_path
+from graders.chapter import Chapter
+from shoplab.instructor.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def assignments(root: Path = ROOT) -> list[str]:
-    """Chapters with a source exercise notebook, e.g. ["ch00", "ch04"]."""
-    source = root / "source"
-    return sorted(p.name for p in source.iterdir() if p.is_dir() and p.name.startswith("ch"))
+def rendered(chapter, root: Path = ROOT) -> tuple[Path, str, str]:
+    """(path, the committed text, the text rendering it from the specs gives)."""
+    path = source_path(chapter, root)
+    text = path.read_text(encoding="utf-8")
+    notebook = render(nbformat.reads(text, as_version=4), chapter)
+    return path, text, nbformat.writes(notebook) + "\n"
 
 
-def generate(root: Path = ROOT, names: list[str] | None = None) -> None:
-    """Write release/<chapter>/ for each chapter; raise with nbgrader's log if it fails."""
-    nbgrader = Path(sys.executable).with_name("nbgrader")
-    for name in names or assignments(root):
-        run = subprocess.run(
-            [str(nbgrader), "generate_assignment", name, "--force", "--no-db"],
-            cwd=root, capture_output=True, text=True,
-        )
-        if run.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{run.stderr}")
+def release(root: Path = ROOT, names: list[str] | None = None) -> list[Path]:
+    """Render source/ and regenerate release/ for `names` (default: every assignment);
+    return the source notebooks whose rendering changed."""
+    course = Course.at(root)
+    names = [course.check_chapter(Chapter.parse(n).assignment) for n in names or []]
+    names = names or course.chapters()
+    changed = []
+    for name in names:
+        path, before, after = rendered(name, root)
+        if after != before:
+            path.write_text(after, encoding="utf-8")
+            changed.append(path)
+    for name in names:
+        course.generate(name, gradebook=False)
+    return changed
 
 
 if __name__ == "__main__":
-    generate(names=sys.argv[1:] or None)
+    for path in release(names=sys.argv[1:] or None):
+        print(f"re-rendered {path.relative_to(ROOT)}")
     print("release/ regenerated from source/")

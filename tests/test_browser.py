@@ -30,6 +30,8 @@ from browser_support import (
     lab_command,
 )
 
+from graders.cells import solution_text
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 LESSONS = sorted(REPO.glob("notebooks/[0-9][0-9]_*.ipynb"))
@@ -351,7 +353,7 @@ def test_typing_a_wrong_then_a_right_answer(lab, page, request):
         type_and_run(page, index, f"{name} = {wrong!r}")
         feedback = wait_for_feedback(page, index + 1, rf"✗ {re.escape(exercise.id)}.*not yet")
         assert mistake.message in " ".join(feedback.split())
-        type_and_run(page, index, exercise.solution)
+        type_and_run(page, index, solution_text(exercise.id))
         wait_for_feedback(page, index + 1, rf"✓ {re.escape(exercise.id)}.*correct")
         assert error_outputs(page) == []
         assert page.js_errors == []

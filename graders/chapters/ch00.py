@@ -31,6 +31,7 @@ EXERCISES = (
     Exercise(
         id="00.1",
         kind="computation",
+        name="n_customers",
         title="Load a table: registered customers",
         answer=Number("count"),
         reference=lambda data: len(data.customers),
@@ -47,12 +48,12 @@ EXERCISES = (
             "One row per registered customer, so the number of rows is the answer: "
             "len(customers).",
         ),
-        solution='customers = load_table("customers")\nn_customers = len(customers)',
         points=1,
     ),
     Exercise(
         id="00.2",
         kind="computation",
+        name="paid_orders",
         title="Paid orders",
         answer=Number("count"),
         reference=lambda data: len(metrics.paid(data.orders)),
@@ -76,12 +77,12 @@ EXERCISES = (
             "orders.status.isin([\"completed\", \"refunded\"]) marks them.",
             "Sum that True/False mask (True counts as 1), or take len() of the rows it keeps.",
         ),
-        solution='paid_orders = int(orders.status.isin(["completed", "refunded"]).sum())',
         points=1,
     ),
     Exercise(
         id="00.3",
         kind="computation",
+        name="gmv",
         title="GMV (成交总额)",
         answer=Number("yuan"),
         reference=lambda data: metrics.gmv(data.orders),
@@ -119,15 +120,12 @@ EXERCISES = (
             "Keep paid orders (status 'completed' or 'refunded'), then sum order_amount. "
             "No shipping, no refunds taken off.",
         ),
-        solution=(
-            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
-            "gmv = paid.order_amount.sum()"
-        ),
         points=2,
     ),
     Exercise(
         id="00.4",
         kind="computation",
+        name="mobile_share",
         title="Share of paid orders placed on mobile",
         answer=Number("fraction"),
         reference=lambda data: _mobile_share(metrics.paid(data.orders)),
@@ -150,15 +148,12 @@ EXERCISES = (
             "(paid.device == \"mobile\").mean() gives the share as a fraction: the mean of "
             "True/False is the share of True.",
         ),
-        solution=(
-            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
-            'mobile_share = (paid.device == "mobile").mean()'
-        ),
         points=2,
     ),
     Exercise(
         id="00.5",
         kind="computation",
+        name="top_sku",
         title="Top product by sales",
         answer=Label(),
         reference=lambda data: str(_sales_by_sku(data)["sales"].idxmax()),
@@ -177,16 +172,12 @@ EXERCISES = (
             'lines.groupby("sku").line_amount.sum().',
             "The label of the largest value is .idxmax().",
         ),
-        solution=(
-            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
-            "lines = order_items[order_items.order_id.isin(paid.order_id)]\n"
-            'top_sku = lines.groupby("sku").line_amount.sum().idxmax()'
-        ),
         points=2,
     ),
     Exercise(
         id="00.6",
         kind="computation",
+        name="aov",
         title="Average order value (客单价)",
         answer=Number("yuan"),
         reference=lambda data: metrics.average_order_value(data.orders),
@@ -215,10 +206,6 @@ EXERCISES = (
         hints=(
             "AOV = GMV ÷ number of paid orders: you computed both above.",
             "paid.order_amount.mean() gives the same thing in one step.",
-        ),
-        solution=(
-            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
-            "aov = paid.order_amount.sum() / len(paid)"
         ),
         points=2,
     ),

@@ -109,6 +109,7 @@ EXERCISES = (
     Exercise(
         id="03.1",
         kind="computation",
+        name="turnover",
         title="Inventory turnover of every SKU in 2025",
         answer=Series("ratio"),
         reference=_turnover,
@@ -130,18 +131,12 @@ EXERCISES = (
             "× unit_cost.",
             "Group the 2025 rows by sku, then divide. Map unit_cost from products indexed by sku.",
         ),
-        solution=(
-            'year = inventory[inventory.date.dt.year == 2025]\n'
-            'unit_cost = products.set_index("sku").unit_cost\n'
-            'cogs = year.groupby("sku").units_sold.sum() * unit_cost\n'
-            'average_inventory = year.groupby("sku").on_hand.mean() * unit_cost\n'
-            "turnover = cogs / average_inventory"
-        ),
         points=3,
     ),
     Exercise(
         id="03.2",
         kind="computation",
+        name="days_of_inventory",
         title="Days of inventory of every SKU in 2025",
         answer=Series("days"),
         reference=lambda data: inv.days_of_inventory(_turnover(data)),
@@ -157,12 +152,12 @@ EXERCISES = (
             "2025 has 365 days; the stock turned over `turnover` times in them.",
             "days = 365 ÷ turnover, per SKU.",
         ),
-        solution="days_of_inventory = 365 / turnover",
         points=2,
     ),
     Exercise(
         id="03.3",
         kind="computation",
+        name="lead_time",
         title="Mean supplier lead time of every SKU",
         answer=Series("days"),
         reference=_mean_lead_time,
@@ -179,15 +174,12 @@ EXERCISES = (
             "Subtracting two date columns gives Timedeltas; .dt.days turns them into days.",
             "Average the lead times per sku: group by purchase_orders.sku and take the mean.",
         ),
-        solution=(
-            "days = (purchase_orders.received_date - purchase_orders.order_date).dt.days\n"
-            "lead_time = days.groupby(purchase_orders.sku).mean()"
-        ),
         points=2,
     ),
     Exercise(
         id="03.4",
         kind="computation",
+        name="safety_stock",
         title="Safety stock for a service level",
         answer=Function(returns=Number("units")),
         reference=inv.safety_stock,
@@ -218,16 +210,12 @@ EXERCISES = (
             "NormalDist().inv_cdf(service_level) (from statistics import NormalDist).",
             "math.sqrt(lead_time_days); check: σ = 4, L = 9, 95 % gives 1.645 × 4 × 3 ≈ 19.7.",
         ),
-        solution=(
-            "def safety_stock(daily_demand_std, lead_time_days, service_level):\n"
-            "    z = NormalDist().inv_cdf(service_level)\n"
-            "    return z * daily_demand_std * math.sqrt(lead_time_days)"
-        ),
         points=3,
     ),
     Exercise(
         id="03.5",
         kind="computation",
+        name="reorder_point",
         title="Reorder point",
         answer=Function(returns=Number("units")),
         reference=inv.reorder_point,
@@ -258,15 +246,12 @@ EXERCISES = (
             "While you wait for the delivery you sell, on average, daily demand × lead time.",
             "reorder point = mean daily demand × lead time (days) + safety stock.",
         ),
-        solution=(
-            "def reorder_point(mean_daily_demand, lead_time_days, safety_stock):\n"
-            "    return mean_daily_demand * lead_time_days + safety_stock"
-        ),
         points=2,
     ),
     Exercise(
         id="03.6",
         kind="computation",
+        name="stockout_days",
         title="Stock-out days per SKU",
         answer=Series("count"),
         reference=lambda data: inv.stockout_days(data.inventory),
@@ -283,12 +268,12 @@ EXERCISES = (
             "Keep the rows where stockout is True.",
             "Count them per sku: only SKUs with at least one stock-out day appear.",
         ),
-        solution='stockout_days = inventory[inventory.stockout].groupby("sku").size()',
         points=2,
     ),
     Exercise(
         id="03.7",
         kind="diagnosis",
+        name="lost_units",
         title=f"Units lost in {STOCKOUT_SKU}'s stock-out before Double 11 2024",
         answer=Number("units"),
         reference=_stockout_sku_lost,
@@ -304,19 +289,12 @@ EXERCISES = (
             "days just before the first stock-out day.",
             "lost units = rate × number of stock-out days − units_sold on those days.",
         ),
-        solution=(
-            f'rows = inventory[inventory.sku == "{STOCKOUT_SKU}"]\n'
-            "out = rows[rows.stockout]\n"
-            "first = out.date.min()\n"
-            f"before = rows[(rows.date >= first - pd.Timedelta(days={inv.BASELINE_DAYS})) "
-            "& (rows.date < first)]\n"
-            "lost_units = before.units_sold.mean() * len(out) - out.units_sold.sum()"
-        ),
         points=3,
     ),
     Exercise(
         id="03.8",
         kind="decision",
+        name="festival_reorder_point",
         title=f"Reorder point for {FESTIVAL_SKU} heading into Double 11 2025",
         answer=Number("units"),
         reference=_festival_reorder_point,
@@ -338,15 +316,6 @@ EXERCISES = (
             "(pandas .std()).",
             f"Lead time: the mean of {FESTIVAL_SKU}'s purchase-order lead times in days (03.3).",
             "Safety stock with your safety_stock() at 0.95, then your reorder_point().",
-        ),
-        solution=(
-            f'rows = inventory[(inventory.sku == "{FESTIVAL_SKU}") '
-            f'& (inventory.date >= "{FESTIVAL_DEMAND[0]}")\n'
-            f'                 & (inventory.date <= "{FESTIVAL_DEMAND[1]}")]\n'
-            "mean, std = rows.units_sold.mean(), rows.units_sold.std()\n"
-            f'lead = lead_time["{FESTIVAL_SKU}"]\n'
-            f"festival_reorder_point = reorder_point(mean, lead, safety_stock(std, lead, "
-            f"{FESTIVAL_SERVICE_LEVEL}))"
         ),
         points=3,
     ),

@@ -91,6 +91,7 @@ EXERCISES = (
     Exercise(
         id="04.1",
         kind="computation",
+        name="margin",
         title="Gross margin of every product",
         answer=Series("fraction"),
         reference=lambda data: pricing.gross_margin(
@@ -111,15 +112,12 @@ EXERCISES = (
             "Profit per unit is list_price − unit_cost. Index the products by sku first.",
             "margin = (list_price − unit_cost) ÷ list_price, one value per SKU.",
         ),
-        solution=(
-            'catalogue = products.set_index("sku")\n'
-            "margin = (catalogue.list_price - catalogue.unit_cost) / catalogue.list_price"
-        ),
         points=2,
     ),
     Exercise(
         id="04.2",
         kind="computation",
+        name="markup",
         title="Markup of every product",
         answer=Series("fraction"),
         reference=lambda data: pricing.markup(
@@ -140,15 +138,12 @@ EXERCISES = (
             "Same numerator as the margin, different denominator.",
             "markup = (list_price − unit_cost) ÷ unit_cost, one value per SKU.",
         ),
-        solution=(
-            'catalogue = products.set_index("sku")\n'
-            "markup = (catalogue.list_price - catalogue.unit_cost) / catalogue.unit_cost"
-        ),
         points=2,
     ),
     Exercise(
         id="04.3",
         kind="computation",
+        name="price_for_margin",
         title="Cost-plus price for a target margin",
         answer=Function(returns=Number("yuan")),
         reference=pricing.price_for_margin,
@@ -173,17 +168,12 @@ EXERCISES = (
             "p − c = m·p, so p·(1 − m) = c.",
             "p = c ÷ (1 − m). When m ≥ 1 no price works: return math.inf before dividing.",
         ),
-        solution=(
-            "def price_for_margin(unit_cost, margin):\n"
-            "    if margin >= 1:\n"
-            "        return math.inf\n"
-            "    return unit_cost / (1 - margin)"
-        ),
         points=3,
     ),
     Exercise(
         id="04.4",
         kind="computation",
+        name="arc",
         title=f"Arc elasticity of {ARC_SKU} in the price test",
         answer=Number("number", tol=ELASTICITY_TOLERANCE),
         reference=lambda data: pricing.arc_elasticity(*_arc_levels(data)),
@@ -212,17 +202,12 @@ EXERCISES = (
             "the difference divided by the midpoint (average) of the two values.",
             "((q2 − q1) ÷ ((q1 + q2)/2)) ÷ ((p2 − p1) ÷ ((p1 + p2)/2)); it should be negative.",
         ),
-        solution=(
-            f'weekly = price_tests[price_tests.sku == "{ARC_SKU}"].groupby("price").units.mean()\n'
-            "p1, p2 = weekly.index.min(), weekly.index.max()\n"
-            "q1, q2 = weekly[p1], weekly[p2]\n"
-            "arc = ((q2 - q1) / ((q1 + q2) / 2)) / ((p2 - p1) / ((p1 + p2) / 2))"
-        ),
         points=2,
     ),
     Exercise(
         id="04.5",
         kind="computation",
+        name="elasticity",
         title="Log-log elasticity of every tested SKU",
         answer=Series("number", tol=ELASTICITY_TOLERANCE),
         reference=_fitted_elasticity,
@@ -244,17 +229,12 @@ EXERCISES = (
             "np.polyfit(x, y, 1) returns [slope, intercept].",
             "The slope is the elasticity. Collect one slope per SKU into a Series indexed by sku.",
         ),
-        solution=(
-            "elasticity = pd.Series({\n"
-            '    sku: np.polyfit(np.log(weeks.price), np.log(weeks.units), 1)[0]\n'
-            '    for sku, weeks in price_tests.groupby("sku")\n'
-            "})"
-        ),
         points=3,
     ),
     Exercise(
         id="04.6",
         kind="computation",
+        name="profit_maximising_price",
         title="Profit-maximising price from the markup rule",
         answer=Function(returns=Number("yuan")),
         reference=pricing.profit_maximising_price,
@@ -288,17 +268,12 @@ EXERCISES = (
             "When e ≥ −1 demand is inelastic: every price rise adds profit, there is no finite "
             "best price. Return math.inf in that case, before the formula divides by 1 + e.",
         ),
-        solution=(
-            "def profit_maximising_price(unit_cost, elasticity):\n"
-            "    if elasticity >= -1:\n"
-            "        return math.inf\n"
-            "    return unit_cost * elasticity / (1 + elasticity)"
-        ),
         points=3,
     ),
     Exercise(
         id="04.7",
         kind="computation",
+        name="required_uplift",
         title="Sales uplift a discount needs to break even",
         answer=Function(returns=Number("fraction")),
         reference=pricing.required_uplift,
@@ -330,17 +305,12 @@ EXERCISES = (
             "uplift = d ÷ (m − d). If d ≥ m every sale loses money or earns nothing: return "
             "math.inf.",
         ),
-        solution=(
-            "def required_uplift(margin, discount):\n"
-            "    if discount >= margin:\n"
-            "        return math.inf\n"
-            "    return discount / (margin - discount)"
-        ),
         points=3,
     ),
     Exercise(
         id="04.8",
         kind="decision",
+        name="underpriced",
         title="Which tested products are priced below their profit-maximising price?",
         answer=LabelSet(),
         reference=_priced_below_optimum,
@@ -355,17 +325,12 @@ EXERCISES = (
             "Compare p* with the SKU's list_price.",
             "Under-priced means list_price < p*: raising the price towards p* would add profit.",
         ),
-        solution=(
-            'catalogue = products.set_index("sku")\n'
-            "best = {sku: profit_maximising_price(catalogue.unit_cost[sku], e)\n"
-            "        for sku, e in elasticity.items()}\n"
-            "underpriced = [sku for sku, p in best.items() if catalogue.list_price[sku] < p]"
-        ),
         points=2,
     ),
     Exercise(
         id="04.9",
         kind="diagnosis",
+        name="charm_test",
         title="The wok's charm-price test, measured from the orders",
         answer=Table("price", {"units_per_week": Number("units"),
                                "revenue_per_week": Number("yuan")}),
@@ -396,20 +361,6 @@ EXERCISES = (
             "unit_price: the sum of quantity is units, the sum of line_amount is revenue.",
             "Divide each price's totals by the number of weeks the test charged that price: "
             'price_tests[price_tests.sku == "HW-001"].price.value_counts().',
-        ),
-        solution=(
-            "start = price_tests.week_start.min()\n"
-            "end = price_tests.week_start.max() + pd.Timedelta(days=7)\n"
-            "in_test = paid(orders)\n"
-            'in_test = in_test[(in_test.channel == "platform") & (in_test.order_time >= start)\n'
-            "                  & (in_test.order_time < end)]\n"
-            'lines = order_items[order_items.sku == "HW-001"].merge(in_test, on="order_id")\n'
-            'totals = lines.groupby("unit_price")[["quantity", "line_amount"]].sum()\n'
-            'weeks = price_tests[price_tests.sku == "HW-001"].price.value_counts()\n'
-            "charm_test = pd.DataFrame({\n"
-            '    "units_per_week": totals.quantity / weeks,\n'
-            '    "revenue_per_week": totals.line_amount / weeks,\n'
-            '}).rename_axis("price")'
         ),
     ),
 )

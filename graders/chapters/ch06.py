@@ -152,6 +152,7 @@ EXERCISES = (
     Exercise(
         id="06.1",
         kind="computation",
+        name="keyword_ctr",
         title="Click-through rate of head and long-tail keywords",
         answer=Series("fraction"),
         reference=lambda data: _keyword_ctr(data.keywords),
@@ -173,15 +174,12 @@ EXERCISES = (
             "CTR = total clicks ÷ total impressions, per type — divide the sums, don't "
             "average the rows' ratios.",
         ),
-        solution=(
-            'totals = keywords.groupby("keyword_type")[["clicks", "impressions"]].sum()\n'
-            'keyword_ctr = totals["clicks"] / totals["impressions"]'
-        ),
         points=2,
     ),
     Exercise(
         id="06.2",
         kind="computation",
+        name="metrics",
         title="The ad metric tree of every campaign",
         answer=METRICS_TABLE,
         reference=_totals,
@@ -220,24 +218,12 @@ EXERCISES = (
             "CTR = clicks/impressions, CPC = spend/clicks, CPM = spend/impressions×1000, "
             "CVR = orders/clicks, CPA = spend/orders, ROAS = revenue/spend.",
         ),
-        solution=(
-            'cols = ["impressions", "clicks", "spend", "attributed_orders", '
-            '"attributed_revenue"]\n'
-            't = ad_campaigns.groupby("campaign_id")[cols].sum()\n'
-            'metrics = pd.DataFrame({\n'
-            '    "ctr": t.clicks / t.impressions,\n'
-            '    "cpc": t.spend / t.clicks,\n'
-            '    "cpm": t.spend / t.impressions * 1000,\n'
-            '    "cvr": t.attributed_orders / t.clicks,\n'
-            '    "cpa": t.spend / t.attributed_orders,\n'
-            '    "roas": t.attributed_revenue / t.spend,\n'
-            '})'
-        ),
         points={"ctr": 1, "cpc": 1, "cpm": 1, "cvr": 1, "cpa": 1, "roas": 1},
     ),
     Exercise(
         id="06.3",
         kind="computation",
+        name="campaign_metrics",
         title="campaign_metrics(campaigns) for any campaign report",
         answer=Function(returns=METRICS_TABLE),
         reference=ads.campaign_metrics,
@@ -268,25 +254,12 @@ EXERCISES = (
             "does that. Costs with a zero denominator are infinite: pandas already gives "
             "inf for spend ÷ 0 — but not for 0 ÷ 0, so handle rates with `rate`.",
         ),
-        solution=(
-            "def campaign_metrics(campaigns):\n"
-            '    cols = ["impressions", "clicks", "spend", "attributed_orders", '
-            '"attributed_revenue"]\n'
-            '    t = campaigns.groupby("campaign_id")[cols].sum()\n'
-            "    return pd.DataFrame({\n"
-            '        "ctr": rate(t.clicks, t.impressions),\n'
-            '        "cpc": t.spend / t.clicks,\n'
-            '        "cpm": t.spend / t.impressions * 1000,\n'
-            '        "cvr": rate(t.attributed_orders, t.clicks),\n'
-            '        "cpa": t.spend / t.attributed_orders,\n'
-            '        "roas": rate(t.attributed_revenue, t.spend),\n'
-            "    })"
-        ),
         points=2,
     ),
     Exercise(
         id="06.4",
         kind="computation",
+        name="contribution_margin",
         title="Contribution margin per ¥ of GMV",
         answer=Number("fraction"),
         reference=_margin,
@@ -323,18 +296,12 @@ EXERCISES = (
             "order_items of paid orders, refunded ones included: refunded goods are written "
             "off, not restocked. Margin = what is left ÷ GMV.",
         ),
-        solution=(
-            "from shoplab import ads\n"
-            "shares = ads.unit_economics(orders, order_items, products, fees, shipments)\n"
-            'contribution_margin = shares["contribution_margin"]\n'
-            "# by hand: (GMV − product cost − commission − payment fees − net shipping − "
-            "refunds) / GMV"
-        ),
         points=2,
     ),
     Exercise(
         id="06.5",
         kind="computation",
+        name="break_even",
         title="Break-even ROAS",
         answer=Number("ratio"),
         reference=lambda data: ads.break_even_roas(_margin(data)),
@@ -355,12 +322,12 @@ EXERCISES = (
             "revenue × contribution margin = spend.",
             "Divide both sides by spend × margin: revenue ÷ spend = 1 ÷ contribution margin.",
         ),
-        solution="break_even = 1 / contribution_margin",
         points=2,
     ),
     Exercise(
         id="06.6",
         kind="diagnosis",
+        name="losing",
         title="Campaigns that lose money",
         answer=LabelSet(),
         reference=lambda data: _losing(data, ads.break_even_roas(_margin(data))),
@@ -378,12 +345,12 @@ EXERCISES = (
             "Take each campaign's ROAS over all its days (your 06.2 table).",
             "Keep the campaign_ids whose ROAS is below your break-even ROAS from 06.5.",
         ),
-        solution='losing = list(metrics.index[metrics["roas"] < break_even])',
         points=2,
     ),
     Exercise(
         id="06.7",
         kind="computation",
+        name="channel_roi",
         title="Profit ROI of each ad channel",
         answer=Series("fraction"),
         reference=lambda data: ads.profit_roi(
@@ -401,15 +368,12 @@ EXERCISES = (
             "Sum spend and attributed_revenue per ad_channel.",
             "ROI = (revenue × contribution_margin − spend) ÷ spend; 0 means break-even.",
         ),
-        solution=(
-            't = ad_campaigns.groupby("ad_channel")[["spend", "attributed_revenue"]].sum()\n'
-            "channel_roi = (t.attributed_revenue * contribution_margin - t.spend) / t.spend"
-        ),
         points=2,
     ),
     Exercise(
         id="06.8",
         kind="computation",
+        name="cac",
         title=f"Customer acquisition cost (CAC) in {CAC_YEAR}",
         answer=Number("yuan"),
         reference=_cac_with("new"),
@@ -438,21 +402,12 @@ EXERCISES = (
             f"CAC = ad spend dated {CAC_YEAR} ÷ number of those first orders placed in "
             f"{CAC_YEAR}.",
         ),
-        solution=(
-            'paid = orders[orders.status.isin(["completed", "refunded"])]\n'
-            'first = paid.sort_values("order_time").drop_duplicates("customer_id")\n'
-            'legacy = customers.loc[customers.acquisition_channel == "legacy", "customer_id"]\n'
-            "first = first[~first.customer_id.isin(legacy)]\n"
-            f"new_customers = (first.order_time.dt.year == {CAC_YEAR}).sum()\n"
-            f"spend = ad_campaigns.loc[ad_campaigns.date.dt.year == {CAC_YEAR}, "
-            '"spend"].sum()\n'
-            "cac = spend / new_customers"
-        ),
         points=2,
     ),
     Exercise(
         id="06.9",
         kind="decision",
+        name="max_daily_spend",
         title="The largest daily budget that keeps ROAS on target",
         answer=Function(returns=Number("yuan")),
         reference=ads.max_spend_at_roas,
@@ -479,10 +434,6 @@ EXERCISES = (
             "= scale × s^(elasticity − 1). It falls as s grows.",
             "Solve scale × s^(elasticity − 1) = target for s: "
             "s = (scale ÷ target) ^ (1 ÷ (1 − elasticity)).",
-        ),
-        solution=(
-            "def max_daily_spend(scale, elasticity, target_roas):\n"
-            "    return (scale / target_roas) ** (1 / (1 - elasticity))"
         ),
         points=2,
     ),

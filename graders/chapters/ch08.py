@@ -108,6 +108,7 @@ EXERCISES = (
     Exercise(
         id="08.1",
         kind="computation",
+        name="funnel_table",
         title="The funnel: sessions and step conversion at each stage",
         answer=Table("stage", {"sessions": Number("count"), "step_conversion": Number("fraction")}),
         reference=lambda data: funnel.funnel_table(_sessions(data)),
@@ -132,19 +133,11 @@ EXERCISES = (
             "Step conversion: each count ÷ the count of the stage before; `counts.shift(1)` "
             "lines up the previous stage. The visited row's step conversion is 1.0.",
         ),
-        solution=(
-            'stages = ["viewed_product", "added_to_cart", "started_checkout", "placed_order", '
-            '"paid"]\n'
-            'counts = pd.Series({"visited": len(sessions), '
-            "**{s: int(sessions[s].sum()) for s in stages}})\n"
-            "previous = counts.shift(1).fillna(counts.iloc[0])\n"
-            'funnel_table = pd.DataFrame({"sessions": counts, '
-            '"step_conversion": counts / previous})'
-        ),
     ),
     Exercise(
         id="08.2",
         kind="computation",
+        name="conversion",
         title="Overall conversion rate",
         answer=Number("fraction"),
         reference=lambda data: funnel.conversion_rate(_sessions(data)),
@@ -163,11 +156,11 @@ EXERCISES = (
         ),
         hints=("Overall conversion compares the bottom of the funnel with its top.",
                "paid sessions ÷ all sessions: `sessions['paid'].mean()` does both at once."),
-        solution='conversion = sessions["paid"].sum() / len(sessions)',
     ),
     Exercise(
         id="08.3",
         kind="diagnosis",
+        name="leakiest",
         title="The leakiest step",
         answer=Label(funnel.STEPS),
         reference=lambda data: funnel.leakiest_step(_counts(data)),
@@ -185,16 +178,11 @@ EXERCISES = (
         hints=("Drop-off (流失率) of a step = 1 − its step conversion.",
                "Take your step conversions from 08.1 (without the visited row), compute "
                "1 − conversion and find the largest."),
-        solution=(
-            'steps = ["visit_to_view", "view_to_cart", "cart_to_checkout", '
-            '"checkout_to_order", "order_to_paid"]\n'
-            'drop_off = 1 - funnel_table["step_conversion"].iloc[1:]\n'
-            "leakiest = steps[int(drop_off.to_numpy().argmax())]"
-        ),
     ),
     Exercise(
         id="08.4",
         kind="computation",
+        name="conversion_by_device",
         title="Conversion rate by device",
         answer=SeriesAnswer("fraction"),
         reference=lambda data: funnel.conversion_by(_sessions(data), "device"),
@@ -213,11 +201,11 @@ EXERCISES = (
         hints=("Group the sessions by device.",
                "`sessions.groupby('device')['paid'].mean()`: the mean of True/False is the "
                "share that is True."),
-        solution='conversion_by_device = sessions.groupby("device")["paid"].mean()',
     ),
     Exercise(
         id="08.5",
         kind="computation",
+        name="conversion_rate",
         title="A conversion_rate function",
         answer=Function(Number("fraction")),
         reference=funnel.conversion_rate,
@@ -246,16 +234,11 @@ EXERCISES = (
         hints=("Paid sessions ÷ sessions — and think about a day with no sessions at all.",
                "With no traffic there is nothing to convert: return 0.0 instead of dividing "
                "by zero (`if len(sessions) == 0: return 0.0`)."),
-        solution=(
-            "def conversion_rate(sessions):\n"
-            "    if len(sessions) == 0:\n"
-            "        return 0.0\n"
-            '    return sessions["paid"].sum() / len(sessions)'
-        ),
     ),
     Exercise(
         id="08.6",
         kind="computation",
+        name="decomposition",
         title="GMV = visits × conversion rate × AOV, by device",
         answer=Table("device", {"visits": Number("count"), "conversion_rate": Number("fraction"),
                                 "aov": Number("yuan")}),
@@ -279,19 +262,11 @@ EXERCISES = (
                "sessions ÷ its sessions, AOV = GMV of its paid orders ÷ their number.",
                "For the AOV, keep the orders whose order_id appears in that device's sessions, "
                "then the paid ones (status completed or refunded)."),
-        solution=(
-            "rows = {}\n"
-            'for device, group in sessions.groupby("device"):\n'
-            '    mine = orders[orders["order_id"].isin(group["order_id"])]\n'
-            '    paid = mine[mine["status"].isin(["completed", "refunded"])]\n'
-            '    rows[device] = {"visits": len(group), "conversion_rate": group["paid"].mean(),\n'
-            '                    "aov": paid["order_amount"].sum() / len(paid)}\n'
-            'decomposition = pd.DataFrame.from_dict(rows, orient="index")'
-        ),
     ),
     Exercise(
         id="08.7",
         kind="computation",
+        name="two_proportion_z",
         title="The two-proportion z-test",
         answer=Function(Number("number", tol=1e-4)),
         reference=funnel.two_proportion_z,
@@ -319,17 +294,11 @@ EXERCISES = (
         hints=("z = (p_B − p_A) ÷ SE, where p = conversions ÷ sessions of each group.",
                "Pooled rate p = (conversions_a + conversions_b) ÷ (sessions_a + sessions_b); "
                "SE = √(p(1 − p)(1/sessions_a + 1/sessions_b))."),
-        solution=(
-            "def two_proportion_z(conversions_a, sessions_a, conversions_b, sessions_b):\n"
-            "    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b\n"
-            "    pooled = (conversions_a + conversions_b) / (sessions_a + sessions_b)\n"
-            "    se = (pooled * (1 - pooled) * (1 / sessions_a + 1 / sessions_b)) ** 0.5\n"
-            "    return (p_b - p_a) / se"
-        ),
     ),
     Exercise(
         id="08.8",
         kind="decision",
+        name="decision",
         title="Ship the new checkout?",
         answer=Label(DECISIONS),
         reference=_decision,
@@ -338,19 +307,11 @@ EXERCISES = (
                "unpooled SE √(p_A(1 − p_A)/n_A + p_B(1 − p_B)/n_B).",
                "Whole interval above 0 → \"ship\"; whole interval below 0 → \"don't ship\"; "
                "interval containing 0 → \"keep testing\"."),
-        solution=(
-            'test = sessions[sessions["checkout_variant"].isin(["A", "B"])]\n'
-            'g = test.groupby("checkout_variant")["paid"].agg(["sum", "size"])\n'
-            'p = g["sum"] / g["size"]\n'
-            'se = (p["A"] * (1 - p["A"]) / g.at["A", "size"]\n'
-            '      + p["B"] * (1 - p["B"]) / g.at["B", "size"]) ** 0.5\n'
-            'low, high = p["B"] - p["A"] - 1.96 * se, p["B"] - p["A"] + 1.96 * se\n'
-            'decision = "ship" if low > 0 else "don\'t ship" if high < 0 else "keep testing"'
-        ),
     ),
     Exercise(
         id="08.9",
         kind="decision",
+        name="extra_gmv",
         title="What if cart → checkout lost 20 % fewer shoppers?",
         answer=Number("yuan"),
         reference=lambda data: _what_if(data)["extra_gmv"],
@@ -371,12 +332,5 @@ EXERCISES = (
                "keep their rates, so paid sessions grow by new ÷ old conversion.",
                "Extra paid orders = paid sessions × (new ÷ old − 1); extra GMV = extra paid "
                "orders × AOV (GMV ÷ paid orders)."),
-        solution=(
-            'old = sessions["started_checkout"].sum() / sessions["added_to_cart"].sum()\n'
-            "new = 1 - 0.8 * (1 - old)\n"
-            'extra_orders = sessions["paid"].sum() * (new / old - 1)\n'
-            'paid = orders[orders["status"].isin(["completed", "refunded"])]\n'
-            'extra_gmv = extra_orders * paid["order_amount"].sum() / len(paid)'
-        ),
     ),
 )

@@ -121,6 +121,7 @@ EXERCISES = (
     Exercise(
         id="09.1",
         kind="computation",
+        name="repurchase",
         title=f"Repurchase rate in {YEAR}",
         answer=Number("fraction"),
         reference=lambda data: repurchase_rate(_in_year(data.orders)),
@@ -144,17 +145,12 @@ EXERCISES = (
             "orders per customer_id with groupby(...).size().",
             "(per_customer >= 2).mean() is the share you need.",
         ),
-        solution=(
-            f"in_year = orders[orders.order_time.dt.year == {YEAR}]\n"
-            'paid_orders = in_year[in_year.status.isin(["completed", "refunded"])]\n'
-            'per_customer = paid_orders.groupby("customer_id").size()\n'
-            "repurchase = (per_customer >= 2).mean()"
-        ),
         points=3,
     ),
     Exercise(
         id="09.2",
         kind="computation",
+        name="month1",
         title="Month-1 retention of every monthly cohort",
         answer=Series("fraction"),
         reference=lambda data: _month1(data.orders, data.customers),
@@ -178,23 +174,12 @@ EXERCISES = (
             "Period arithmetic helps: order_time.dt.to_period('M') == cohort + 1. Label the "
             "Series by str(cohort); the last cohort has no month 1 in the data yet.",
         ),
-        solution=(
-            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
-            'legacy = customers.customer_id[customers.acquisition_channel == "legacy"]\n'
-            "paid_orders = paid_orders[~paid_orders.customer_id.isin(legacy)]\n"
-            'cohort = paid_orders.groupby("customer_id").order_time.min().dt.to_period("M")\n'
-            "month = paid_orders.order_time.dt.to_period(\"M\")\n"
-            "back = paid_orders[month == paid_orders.customer_id.map(cohort) + 1]\n"
-            "returned = cohort[back.customer_id.unique()].value_counts()\n"
-            "size = cohort.value_counts()\n"
-            "month1 = (returned.reindex(size.index, fill_value=0) / size).sort_index()[:-1]\n"
-            "month1.index = month1.index.astype(str)"
-        ),
         points=3,
     ),
     Exercise(
         id="09.3",
         kind="computation",
+        name="recency",
         title="Recency in days of every paying customer",
         answer=Series("days"),
         reference=lambda data: customers.recency_days(data.orders),
@@ -219,16 +204,12 @@ EXERCISES = (
             "of day with .dt.normalize().",
             "(pd.Timestamp('2026-01-01') - last_date).dt.days gives whole days.",
         ),
-        solution=(
-            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
-            'last = paid_orders.groupby("customer_id").order_time.max().dt.normalize()\n'
-            'recency = (pd.Timestamp("2026-01-01") - last).dt.days'
-        ),
         points=3,
     ),
     Exercise(
         id="09.4",
         kind="computation",
+        name="dormant",
         title="Share of paying customers who are dormant",
         answer=Number("fraction"),
         reference=lambda data: customers.dormant_share(customers.recency_days(data.orders)),
@@ -248,12 +229,12 @@ EXERCISES = (
             "Use the recency Series of exercise 09.3: one value per paying customer.",
             "(recency > 180).mean()",
         ),
-        solution="dormant = (recency > 180).mean()",
         points=2,
     ),
     Exercise(
         id="09.5",
         kind="computation",
+        name="customer_lifetime_value",
         title="Customer lifetime value",
         answer=Function(returns=Number("yuan")),
         reference=customers.customer_lifetime_value,
@@ -293,18 +274,12 @@ EXERCISES = (
             "When 1 + d − r is 0 or less (r = 1 and d = 0) the sum never stops: return "
             "math.inf before dividing. Retention 0 gives 0.",
         ),
-        solution=(
-            "def customer_lifetime_value(margin_per_year, retention_rate, discount_rate):\n"
-            "    remaining = 1 + discount_rate - retention_rate\n"
-            "    if remaining <= 0:\n"
-            "        return math.inf\n"
-            "    return margin_per_year * retention_rate / remaining"
-        ),
         points=3,
     ),
     Exercise(
         id="09.6",
         kind="computation",
+        name="ltv_to_cac",
         title=f"LTV:CAC of a customer won in {YEAR}",
         answer=Number("ratio"),
         reference=_ltv_cac(),
@@ -328,23 +303,12 @@ EXERCISES = (
             f"CAC = {YEAR} ad spend ÷ ads.new_customers_by_year(orders, customers)[{YEAR}]; "
             "the answer is LTV ÷ CAC.",
         ),
-        solution=(
-            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
-            "year = paid_orders.order_time.dt.year\n"
-            f"this = paid_orders[year == {YEAR}]\n"
-            "margin = this.order_amount.sum() / this.customer_id.nunique() * contribution_margin\n"
-            f"before = set(paid_orders.customer_id[year == {YEAR - 1}])\n"
-            "retention = len(before & set(this.customer_id)) / len(before)\n"
-            "ltv = margin + margin * retention / (1 + 0.10 - retention)\n"
-            f"spend = ad_campaigns.spend[ad_campaigns.date.dt.year == {YEAR}].sum()\n"
-            f"cac = spend / ads.new_customers_by_year(orders, customers)[{YEAR}]\n"
-            "ltv_to_cac = ltv / cac"
-        ),
         points=3,
     ),
     Exercise(
         id="09.7",
         kind="decision",
+        name="break_even_share",
         title="How many win-back redemptions must be real for the coupon to pay",
         answer=Number("fraction"),
         reference=_break_even,
@@ -371,14 +335,6 @@ EXERCISES = (
             "Margin m of a won-back order = average order_amount × contribution_margin. A "
             "redemption that would have happened anyway only costs the face value f.",
             "A share s of real win-backs breaks even when s·m = (1 − s)·f, so s = f ÷ (m + f).",
-        ),
-        solution=(
-            'batch = coupons[coupons.promo_id == "PR002"]\n'
-            'paid_orders = orders[orders.status.isin(["completed", "refunded"])]\n'
-            "redeemed = paid_orders[paid_orders.order_id.isin(batch.redeemed_order_id)]\n"
-            "m = redeemed.order_amount.mean() * contribution_margin\n"
-            "f = batch.face_value.iloc[0]\n"
-            "break_even_share = f / (m + f)"
         ),
         points=3,
     ),

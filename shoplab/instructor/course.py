@@ -57,6 +57,12 @@ class Course:
                               f"(known: {known}).")
         return chapter
 
+    def generate(self, chapter: str, *, gradebook: bool = True) -> None:
+        """Build release/<chapter>/ from source/ with nbgrader's generate_assignment.
+        Without `gradebook`, nothing is recorded (how the committed release/ is built)."""
+        no_db = () if gradebook else ("--no-db",)
+        self.nbgrader("generate_assignment", chapter, "--force", *no_db)
+
     def students(self, chapter: str) -> list[str]:
         """Students with a `submitted/<student>/<chapter>/` folder."""
         base = self.root / "submitted"

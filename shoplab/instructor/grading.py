@@ -122,7 +122,7 @@ def _register_assignment(course: Course, chapter: str) -> None:
             return
         except MissingEntry:
             pass
-    course.nbgrader("generate_assignment", chapter, "--force")
+    course.generate(chapter)
 
 
 _worker: dict = {}

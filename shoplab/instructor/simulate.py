@@ -42,25 +42,22 @@ class Slot:
 
 
 def slots(source_nb) -> list[Slot]:
-    """Pair each solution cell with the exercise its next grade cell checks."""
+    """Each exercise's answer cell, found by its nbgrader id (the rule in `graders.chapter`)."""
+    from graders.chapter import exercise_of
     from graders.registry import find
 
-    found, pending = [], None
+    found = []
     for index, cell in enumerate(source_nb.cells):
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            pending = index
-        elif meta.get("grade") and pending is not None and (match := CHECK.search(cell.source)):
-            exercise_id, name = match.groups()
-            mistakes = tuple(m.name for m in find(exercise_id).mistakes if m.part is None)
-            found.append(Slot(pending, exercise_id, name, mistakes))
-            pending = None
+        if cell.cell_type != "code" or not meta.get("solution"):
+            continue
+        exercise_id = exercise_of(meta.get("grade_id", "").removesuffix("_answer"))
+        if exercise_id is None:
+            continue
+        exercise = find(exercise_id)
+        mistakes = tuple(m.name for m in exercise.mistakes if m.part is None)
+        found.append(Slot(index, exercise_id, exercise.name, mistakes))
     return found
-
-
-def _solution(source: str) -> str:
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
 
 
 def profiles(slot_list: list[Slot], students: int, rng: random.Random) -> list[tuple[str, dict]]:
@@ -88,8 +85,10 @@ def profiles(slot_list: list[Slot], students: int, rng: random.Random) -> list[t
 
 
 def _cell_source(variant: str, slot: Slot, source_cell: str, release_cell: str) -> str:
+    from graders.cells import solution_code
+
     if variant == "correct":
-        return _solution(source_cell)
+        return solution_code(source_cell)
     if variant == "blank":
         return release_cell
     if variant.startswith("mistake:"):
@@ -99,7 +98,7 @@ def _cell_source(variant: str, slot: Slot, source_cell: str, release_cell: str) 
     kind = variant.split(":", 1)[1]
     if kind == "hog":  # the hog never gets to the answer, in any grader
         return BROKEN[kind] + release_cell
-    return BROKEN.get(kind, "").format(name=slot.name) + _solution(source_cell)
+    return BROKEN.get(kind, "").format(name=slot.name) + solution_code(source_cell)
 
 
 def simulate(course: Course, chapter: str, students: int, seed: int, out: Path) -> list[str]:
@@ -110,7 +109,7 @@ def simulate(course: Course, chapter: str, students: int, seed: int, out: Path) 
     release = nbformat.read(course.root / "release" / chapter / name, as_version=4)
     slot_list = slots(source)
     if not slot_list:
-        raise ValueError(f"{name} has no solution cell followed by a check(...) grade cell")
+        raise ValueError(f"{name} has no exercise answer cell (grade id exNN_M_answer)")
     ids = []
     for number, (kind, choice) in enumerate(
             profiles(slot_list, students, random.Random(seed)), start=1):

@@ -1,4 +1,5 @@
-"""release/ is exactly what nbgrader generates from source/ (so it is never stale)."""
+"""source/ is rendered from the specs, and release/ is exactly what nbgrader generates from
+source/ (so neither is ever stale)."""
 
 import shutil
 from pathlib import Path
@@ -6,7 +7,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from shoplab.release import ROOT, assignments, generate
+from graders.cells import LayoutError, render, source_path
+from shoplab.instructor.course import Course
+from shoplab.release import ROOT, rendered
+
+
+def assignments():
+    return Course.at(ROOT).chapters()
 
 
 def cells(path: Path):
@@ -20,10 +27,45 @@ def test_release_matches_a_fresh_generate_assignment(tmp_path):
     shutil.copytree(ROOT / "source", tmp_path / "source")
     names = assignments()
     assert names, "no chapters in source/"
-    generate(tmp_path, names)
+    for name in names:
+        Course.at(tmp_path).generate(name, gradebook=False)
     fresh = sorted((tmp_path / "release").rglob("*.ipynb"))
     committed = sorted((ROOT / "release").rglob("*.ipynb"))
     rel = [p.relative_to(tmp_path / "release") for p in fresh]
     assert rel == [p.relative_to(ROOT / "release") for p in committed], "run `make release`"
     for new, old in zip(fresh, committed, strict=True):
         assert cells(new) == cells(old), f"{old} is stale: run `make release`"
+
+
+@pytest.mark.parametrize("chapter", assignments())
+def test_source_notebook_is_rendered_from_its_specs(chapter):
+    """Headings, answer-format lines, grade cells and their metadata match the specs."""
+    path, committed, fresh = rendered(chapter)
+    assert committed == fresh, f"{path.relative_to(ROOT)} is stale: run `make release`"
+
+
+def _without(notebook, grade_id):
+    notebook.cells = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+    return notebook
+
+
+def test_rendering_names_a_missing_grade_cell_or_a_cell_without_a_spec():
+    notebook = nbformat.read(source_path("04"), as_version=4)
+    with pytest.raises(LayoutError, match=r"04\.2 grade"):
+        render(_without(notebook, "ex04_2"), "04")
+    notebook = nbformat.read(source_path("04"), as_version=4)
+    notebook.cells[-2].metadata["nbgrader"] = {"grade": True, "grade_id": "ex04_77"}
+    with pytest.raises(LayoutError, match="04.77"):
+        render(notebook, "04")
+
+
+def test_rendering_keeps_the_authors_prose_and_replaces_a_wrong_heading():
+    notebook = nbformat.read(source_path("04"), as_version=4)
+    cell = next(c for c in notebook.cells if c.source.startswith("### Exercise 04.1 "))
+    prose = cell.source.split("\n", 4)[4]
+    cell.source = "### Exercise 04.1 — Old title (9 points)\n\n" + prose
+    render(notebook, "04")
+    assert cell.source.startswith("### Exercise 04.1 — Gross margin of every product (2 points)"
+                                  "\n\n**Answer:** `margin`, ")
+    assert cell.source.endswith("\n\n" + prose)

@@ -33,7 +33,7 @@ def markup(d):
 MARGIN = Exercise(
     id="99.1", title="Margin", answer=Series("fraction"), reference=margin,
     mistakes=(Mistake("markup_for_margin", markup, "That is markup, not margin."),),
-    points=2, kind="computation", hints=("one", "two"), solution="margin = ...",
+    points=2, kind="computation", hints=("one", "two"), name="margin",
 )
 
 
@@ -86,13 +86,14 @@ def test_messages_never_state_the_expected_values():
 def test_yuan_are_checked_to_the_fen(given, ok):
     ex = Exercise(id="99.2", title="Amount", answer=Number("yuan"),
                   reference=lambda d: 12.345, points=1,
-                  kind="computation", hints=("h",), solution="")
+                  kind="computation", hints=("h",), name="answer")
     assert (run(ex, given).status == PASSED) is ok
 
 
 def test_nan_and_text_get_plain_messages():
     ex = Exercise(id="99.3", title="Rate", answer=Number("fraction"),
-                  reference=lambda d: 0.25, points=1, kind="computation", hints=("h",), solution="")
+                  reference=lambda d: 0.25, points=1, kind="computation", hints=("h",),
+                  name="answer")
     assert "NaN" in run(ex, float("nan")).messages[0]
     assert "without ¥ or %" in run(ex, "25%").messages[0]
     assert "percentage" in run(ex, 25).messages[0]
@@ -108,7 +109,7 @@ def test_table_parts_earn_partial_credit():
         id="99.4", title="Table",
         answer=Table("sku", {"margin": Number("fraction"), "profit": Number("yuan")}),
         reference=metrics, points={"margin": 2, "profit": 1},
-        kind="computation", hints=("h",), solution="",
+        kind="computation", hints=("h",), name="answer",
         mistakes=(Mistake("markup", markup, "Markup, not margin.", part="margin"),),
     )
     right = metrics(DATA).reset_index()[["profit", "sku", "margin"]]  # column order is free
@@ -122,11 +123,11 @@ def test_table_parts_earn_partial_credit():
 
 def test_labels_and_label_sets():
     top = Exercise(id="99.5", title="Top", answer=Label(), reference=lambda d: "Cookware",
-                   points=1, kind="computation", hints=("h",), solution="")
+                   points=1, kind="computation", hints=("h",), name="answer")
     assert run(top, "  cookware ").status == PASSED
     assert run(top, "Storage").status == NOT_YET
     losers = Exercise(id="99.6", title="Set", answer=LabelSet(), reference=lambda d: ["a", "b"],
-                      points=1, kind="computation", hints=("h",), solution="")
+                      points=1, kind="computation", hints=("h",), name="answer")
     assert run(losers, pd.Series(["b", "a"])).status == PASSED
     message = run(losers, ["a", "c"]).messages[0]
     assert "1 of your 2 do not belong" in message and "1 that belong are missing" in message
@@ -142,7 +143,7 @@ UPLIFT = Exercise(
     cases=(Case("40% margin, 10% off", {"margin": 0.4, "discount": 0.1}),
            Case("50% margin, 20% off", {"margin": 0.5, "discount": 0.2})),
     hidden=(Case("a discount as deep as the margin", {"margin": 0.3, "discount": 0.3}),),
-    points=2, kind="computation", hints=("h",), solution="",
+    points=2, kind="computation", hints=("h",), name="answer",
 )
 
 
@@ -170,7 +171,7 @@ def test_function_mistake_blank_and_learner_cannot_mutate_inputs():
     ex = Exercise(id="99.8", title="Sum", answer=Function(Number()),
                   reference=lambda df: float(df.x.sum()),
                   cases=(Case("two rows", {"df": frame}),), points=1,
-                  kind="computation", hints=("h",), solution="")
+                  kind="computation", hints=("h",), name="answer")
 
     def vandal(df):
         df["x"] = 0.0
@@ -183,11 +184,11 @@ def test_function_mistake_blank_and_learner_cannot_mutate_inputs():
 def test_specs_are_validated_when_declared():
     with pytest.raises(ValueError, match="at least one hint"):
         Exercise(id="99.9", title="x", answer=Number(), reference=lambda d: 1, points=1,
-                 kind="computation", hints=(), solution="")
+                 kind="computation", hints=(), name="answer")
     with pytest.raises(ValueError, match="unknown part"):
         Exercise(id="99.9", title="x", answer=Table("k", {"a": Number()}),
                  reference=lambda d: 1, points={"b": 1},
-                 kind="computation", hints=("h",), solution="")
+                 kind="computation", hints=("h",), name="answer")
 
 
 def test_a_mistake_is_named_even_when_the_edge_cases_are_handled():
@@ -206,7 +207,7 @@ def test_a_function_may_return_a_table_in_any_reasonable_shape():
     ex = Exercise(id="99.10", title="Table function", reference=metrics,
                   answer=Function(Table("sku", {"profit": Number("yuan")})),
                   cases=(Case("the catalogue", {"products": PRODUCTS}),),
-                  points=1, kind="computation", hints=("h",), solution="")
+                  points=1, kind="computation", hints=("h",), name="answer")
     assert run(ex, lambda products: metrics(products).reset_index()).status == PASSED
     as_series = run(ex, lambda products: metrics(products)["profit"])
     assert "asks for a table" in as_series.messages[0]
@@ -216,6 +217,6 @@ def test_a_finite_answer_where_none_exists_is_not_called_close():
     ex = Exercise(id="99.11", title="CPA", answer=Function(Number("yuan")),
                   reference=lambda spend, orders: spend / orders if orders else float("inf"),
                   cases=(Case("no orders", {"spend": 100.0, "orders": 0}),),
-                  points=1, kind="computation", hints=("h",), solution="")
+                  points=1, kind="computation", hints=("h",), name="answer")
     message = run(ex, lambda spend, orders: 0.0).messages[0]
     assert "close" not in message and "divide by is zero" in message

@@ -1,9 +1,10 @@
 """Every exercise spec, tested both ways, and every source notebook's layout.
 
-For each exercise in each `graders/chapters/chNN.py`: the reference passes (held-back cases included),
-each named mistake's own answer fails with exactly its message, a blank is "not attempted",
-and no message states the expected value. For each source notebook: one grade cell per
-exercise, worth the spec's points, calling the check and the tamper-resistant hidden grade.
+For each exercise in each `graders/chapters/chNN.py`: the reference passes (held-back cases
+included), each named mistake's own answer fails with exactly its message, a blank is
+"not attempted", and no message states the expected value. For each source notebook: one
+grade cell per exercise, worth the spec's points, exactly as `graders.cells` renders it (the
+check and the tamper-resistant hidden grade), and a worked solution for every exercise.
 """
 
 import re
@@ -15,6 +16,8 @@ import pytest
 
 from graders import registry
 from graders.answers import Function, Label, Number
+from graders.cells import grade_source, solution_code, solution_text, source_path
+from graders.chapter import exercise_of
 from graders.data import Data
 from graders.engine import BLANK, PASSED, evaluate
 from graders.spec import DECISION, DIAGNOSIS
@@ -96,18 +99,8 @@ def test_ids_are_unique_and_match_their_chapter():
             assert re.fullmatch(rf"{chapter}\.\d+", ex.id), ex.id
 
 
-GRADE_CELL = re.compile(
-    r'check\("(?P<id>[\d.]+)", (?P<name>\w+)\)\n'
-    r"### BEGIN HIDDEN TESTS\n"
-    r'__import__\("sys"\)\.modules\.pop\("graders\.pristine", None\)\n'
-    r"from graders\.pristine import grade\n"
-    r'grade\("(?P=id)", (?P=name)\)\n'
-    r"### END HIDDEN TESTS"
-)
-
-
 def source_notebook(chapter):
-    return ROOT / "source" / f"ch{chapter}" / f"ch{chapter}_exercises.ipynb"
+    return source_path(chapter, ROOT)
 
 
 @pytest.mark.parametrize("chapter", registry.chapters())
@@ -117,11 +110,15 @@ def test_source_notebook_has_one_grade_cell_per_exercise(chapter):
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
-            match = GRADE_CELL.fullmatch(cell.source.strip())
-            assert match, f"grade cell {meta.get('grade_id')} does not follow docs/authoring.md"
+            exercise_id = exercise_of(meta.get("grade_id", ""))
+            assert exercise_id, f"grade cell {meta.get('grade_id')} is not named exNN_M"
+            spec = registry.find(exercise_id)
+            assert cell.source == grade_source(spec), (
+                f"grade cell {meta['grade_id']} is not the rendered check + hidden grade: "
+                "run `make release`")
             assert meta.get("locked"), f"grade cell {meta.get('grade_id')} must be locked"
-            assert match["id"] not in graded, f"two grade cells for {match['id']}"
-            graded[match["id"]] = float(meta["points"])
+            assert exercise_id not in graded, f"two grade cells for {exercise_id}"
+            graded[exercise_id] = float(meta["points"])
     spec = {ex.id: ex.max_points for ex in registry.exercises(chapter)}
     assert graded == spec
     assert nb.cells[-1].source.strip() == f'progress("{chapter}")'
@@ -150,3 +147,23 @@ def test_half_of_each_chapters_points_are_decisions_or_diagnoses(capsys):
     assert short <= BUILT_BEFORE_THE_RULE, f"under half on decisions/diagnoses: {short}"
     reached = BUILT_BEFORE_THE_RULE & {c for c, s in shares.items() if s >= 0.5}
     assert not reached, f"{reached} reached half: take them off BUILT_BEFORE_THE_RULE"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_solution_comes_from_the_source_notebooks_solution_region(exercise):
+    text = solution_text(exercise.id, ROOT)
+    assert text and "SOLUTION" not in text and exercise.name in text
+    assert not any(line.strip().startswith(f"{exercise.name} = ...")
+                   for line in text.splitlines())
+
+
+def test_solution_code_drops_markers_and_the_placeholder_only():
+    cell = "x = ...  # a number\n### BEGIN SOLUTION\ny = 2\nx = y * 3\n### END SOLUTION"
+    assert solution_code(cell) == "y = 2\nx = y * 3"
+    body = ('def f(a):\n    """Doc."""\n'
+            "    ### BEGIN SOLUTION\n    return a\n    ### END SOLUTION")
+    assert solution_code(body) == 'def f(a):\n    """Doc."""\n    return a'
+
+
+def test_no_solution_where_the_course_has_no_source_folder(tmp_path):
+    assert solution_text("04.1", tmp_path) is None
