@@ -20,10 +20,25 @@ from graders.spec import Case, Exercise
 
 PASSED, PARTIAL, NOT_YET, BLANK = "passed", "partial", "not yet", "not attempted"
 
+# The MIME type of a graded result published as data (`publish`). Front ends and nbconvert's
+# HTML (nbgrader's feedback) draw no output of an unknown type, so the learner never sees it;
+# the class report reads it instead of the message text.
+RESULT_MIME = "application/vnd.shoplab.result+json"
+
 
 @dataclass
 class Result:
-    """What a check found: status, points, and one message per graded part."""
+    """What a check found.
+
+    Attributes:
+        exercise: the spec checked.
+        status: PASSED, PARTIAL, NOT_YET or BLANK.
+        score: points earned (a part earns all its points or none).
+        messages: one message per failed part, in the learner's words.
+        mistakes: the names of the spec's mistakes the answer matched, one per failed part
+            that a mistake explains (two mistakes may share a message; their names differ).
+        hidden_run: whether held-back cases ran (grading) or only public ones (a check).
+    """
 
     exercise: Exercise
     status: str
@@ -31,6 +46,13 @@ class Result:
     messages: list[str] = field(default_factory=list)
     mistakes: list[str] = field(default_factory=list)
     hidden_run: bool = False
+
+    def as_data(self) -> dict:
+        """The result as plain JSON data (published under RESULT_MIME). Fields: `exercise`
+        (id), `status`, `score`, `max_points`, `mistakes` (names), `hidden_run`."""
+        return {"exercise": self.exercise.id, "status": self.status, "score": self.score,
+                "max_points": self.max_points, "mistakes": list(self.mistakes),
+                "hidden_run": self.hidden_run}
 
     @property
     def max_points(self) -> float:
@@ -71,6 +93,18 @@ class Result:
 
     def __repr__(self) -> str:
         return self.text()
+
+
+def publish(result: Result) -> None:
+    """Attach `result` to the running cell's outputs as data, when in a kernel (under
+    nbgrader); elsewhere there is no output to attach it to."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the course
+        return
+    if get_ipython() is not None:
+        display({RESULT_MIME: result.as_data()}, raw=True)
 
 
 def evaluate(exercise: Exercise, answer, *, hidden: bool = False, data: Data | None = None):

@@ -1,8 +1,9 @@
 """The learner's side: `check`, `hint`, `solution` and `progress`, used in exercise notebooks.
 
 `check` prints a pass, a targeted "not yet", or "not attempted yet" — never the expected
-value. Under nbgrader (`NBGRADER_EXECUTION` is set by autograde and validate) a failed
-check also raises, so the grade cell loses its points and Validate reports it.
+value. Under nbgrader (`NBGRADER_EXECUTION` is set by autograde and validate) the result is
+also published as data (`engine.publish`, for the class report) and a failed check raises,
+so the grade cell loses its points and Validate reports it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import html
 import os
 
 from graders import registry
-from graders.engine import BLANK, NOT_YET, PASSED, evaluate
+from graders.engine import BLANK, NOT_YET, PASSED, evaluate, publish
 
 _results: dict[str, object] = {}
 _hints_seen: dict[str, int] = {}
@@ -45,8 +46,11 @@ def check(exercise_id: str, answer) -> None:
     result = evaluate(exercise, answer)
     _results[exercise_id] = result
     _show(result)
-    if grading() and result.score == 0:
-        raise AssertionError(result.text())
+    if grading():
+        # A zero here stops the grade cell before its hidden part: publish what it found.
+        publish(result)
+        if result.score == 0:
+            raise AssertionError(result.text())
 
 
 def hint(exercise_id: str, number: int | None = None) -> None:

@@ -23,7 +23,8 @@ def _is_own(name: str) -> bool:
 
 
 def grade(exercise_id: str, answer) -> float:
-    """Score `answer` on public and held-back cases; print the feedback; raise on zero.
+    """Score `answer` on public and held-back cases; print the feedback, publish the result
+    as data (for the class report); raise on zero.
 
     Returns the points earned as a plain float: nbgrader reads a grade cell's final value as
     partial credit.
@@ -32,10 +33,11 @@ def grade(exercise_id: str, answer) -> float:
     for name in learners:
         del sys.modules[name]
     try:
-        from graders.engine import evaluate
+        from graders.engine import evaluate, publish
         from graders.registry import find
 
         result = evaluate(find(exercise_id), answer, hidden=True)
+        publish(result)
     finally:
         for name in [n for n in sys.modules if _is_own(n)]:
             del sys.modules[name]

@@ -5,9 +5,10 @@
   *corrected point-biserial*: the correlation between passing this exercise (0/1) and the
   learner's points on all the *other* exercises (so an item does not correlate with itself).
   Near 0 or negative: the exercise does not separate stronger from weaker learners;
-* misconceptions: for each exercise, how many learners' graded output carries each named
-  mistake's message (the engine prints exactly the spec's `Mistake.message` when it names a
-  mistake, so matching the message is exact), with the message they saw.
+* misconceptions: for each exercise, how many learners' graded results name each of its
+  mistakes, with the message they saw. The engine publishes every graded result as data
+  (`graders.engine.RESULT_MIME`: exercise id, points, matched mistake names) beside the
+  feedback text; the report reads that data, never the message text.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from plotly.offline import get_plotlyjs
 
 from shoplab.instructor.course import NOTEBOOK, Course
 from shoplab.instructor.export import grade_table
-from shoplab.instructor.simulate import CHECK
 
 
 def point_biserial(passed: list[int], rest: list[float]) -> float | None:
@@ -37,35 +37,41 @@ def point_biserial(passed: list[int], rest: list[float]) -> float | None:
     return None if var_p == 0 or var_r == 0 else cov / math.sqrt(var_p * var_r)
 
 
+def graded_results(notebook) -> list[dict]:
+    """The engine's results, as data, from an autograded notebook: one per grade cell that
+    published one (the hidden grade's when it ran, else the visible check's). Fields as in
+    `graders.engine.Result.as_data`."""
+    from graders.engine import RESULT_MIME
+
+    found = []
+    for cell in notebook.cells:
+        published = [output["data"][RESULT_MIME] for output in cell.get("outputs", [])
+                     if output.get("output_type") == "display_data"
+                     and RESULT_MIME in output.get("data", {})]
+        if published:
+            found.append(published[-1])
+    return found
+
+
 def misconception_counts(course: Course, chapter: str, students: list[str]) -> list[dict]:
-    """[{exercise, mistake, message, learners}] from the autograded notebooks' outputs."""
+    """[{exercise, mistake, message, learners}]: how many learners' graded results name each
+    of the chapter's mistakes (by name, so two mistakes sharing a message count apart)."""
     import nbformat
 
-    from graders.registry import find
+    from graders.registry import exercises
 
     counts: Counter = Counter()
-    specs = {}
     for student in students:
         path = course.root / "autograded" / student / chapter / NOTEBOOK.format(chapter=chapter)
         if not path.exists():
             continue
-        for cell in nbformat.read(path, as_version=4).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            match = CHECK.search(cell.source) if meta.get("grade") else None
-            if not match:
-                continue
-            exercise = specs.setdefault(match.group(1), find(match.group(1)))
-            text = "".join(o.get("text", "") for o in cell.get("outputs", []))
-            for mistake in exercise.mistakes:
-                if mistake.message in text:
-                    counts[(exercise.id, mistake.name)] += 1
-    rows = []
-    for exercise in specs.values():
-        for mistake in exercise.mistakes:
-            rows.append({"exercise": exercise.id, "mistake": mistake.name,
-                         "message": mistake.message,
-                         "learners": counts[(exercise.id, mistake.name)]})
-    return rows
+        named = {(result["exercise"], name)
+                 for result in graded_results(nbformat.read(path, as_version=4))
+                 for name in result["mistakes"]}
+        counts.update(named)
+    return [{"exercise": exercise.id, "mistake": mistake.name, "message": mistake.message,
+             "learners": counts[(exercise.id, mistake.name)]}
+            for exercise in exercises(chapter) for mistake in exercise.mistakes]
 
 
 def build_report(course: Course, chapter: str) -> str:
@@ -112,7 +118,7 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}}</style></h
 the exercise and the points on the other exercises.</p>
 <table id="items"><tr><th>grade cell</th><th>pass rate</th><th>discrimination</th></tr>
 {item_rows}</table>
-<h2>Misconceptions</h2><p>Learners whose graded notebook shows the named mistake's message.</p>
+<h2>Misconceptions</h2><p>Learners whose graded results name the mistake.</p>
 <table id="misconceptions"><tr><th>exercise</th><th>mistake</th><th>learners</th>
 <th>message they saw</th></tr>{mistake_rows}</table></body></html>"""
 

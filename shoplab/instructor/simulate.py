@@ -11,7 +11,6 @@ The same `seed` gives byte-identical files.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,6 @@ BROKEN = {
     "hog": "hog = b'x' * (6 * 2**30)  # 6 GiB\n",
 }
 DAMAGED, MISSING = "damaged", "missing"
-CHECK = re.compile(r"""check\(\s*["']([\d.]+)["']\s*,\s*(\w+)\s*\)""")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 from nbgrader.api import Gradebook
 
+from graders.engine import RESULT_MIME
 from shoplab.cli import main
 from shoplab.instructor.course import Course
 from shoplab.instructor.report import point_biserial
@@ -161,6 +162,11 @@ def test_feedback_shows_the_misconception_message(graded):
             / NOTEBOOK.replace(".ipynb", ".html")).read_text()
     first = next(e for e in exercises(CHAPTER[2:]) if e.mistakes)
     assert html.escape(first.mistakes[0].message) in page
+    # the results published as data for the report are in the graded notebook, not the page
+    autograded = (course / "autograded" / student("misconception1", course) / CHAPTER
+                  / NOTEBOOK).read_text()
+    assert RESULT_MIME in autograded and '"hidden_run"' in autograded
+    assert RESULT_MIME not in page and "hidden_run" not in page
 
 
 def test_export_matches_the_gradebook(graded, tmp_path):
