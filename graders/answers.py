@@ -94,7 +94,12 @@ def as_number(value) -> float:
 
 
 class Answer:
-    """Base class: one part (the whole answer) unless a subclass says otherwise."""
+    """Base class: one part (the whole answer) unless a subclass says otherwise.
+
+    The engine calls `prepare` once on the learner's value (it raises `Problem` on a wrong
+    type or shape and returns the value in a canonical form), then `verdicts` on prepared
+    values. `compare` and `verdicts` take prepared values and never prepare again.
+    """
 
     description = "an answer"
 
@@ -105,10 +110,18 @@ class Answer:
         return ()
 
     def split(self, value) -> dict:
+        """A prepared value's parts, {part name: value}; {None: value} when it has none."""
         return {None: value}
 
     def part_answer(self, part) -> Answer:
+        """The answer kind one part is compared with."""
         return self
+
+    def verdicts(self, given, expected) -> dict[str | None, Verdict]:
+        """One verdict per graded part of prepared values (`None` = the whole answer)."""
+        given_parts, expected_parts = self.split(given), self.split(expected)
+        return {part: self.part_answer(part).compare(given_parts[part], expected_parts[part])
+                for part in given_parts}
 
     def compare(self, given, expected) -> Verdict:
         raise NotImplementedError
@@ -140,7 +153,7 @@ class Number(Answer):
         return math.isclose(given, expected, rel_tol=1e-9, abs_tol=self.tolerance)
 
     def compare(self, given, expected) -> Verdict:
-        given, expected = as_number(given), float(expected)
+        given, expected = float(given), float(expected)
         if self.close(given, expected):
             return PASS
         return Verdict(False, self.explain_miss(given, expected))
@@ -210,7 +223,6 @@ class LabelSet(Answer):
         return frozenset(_label(v) for v in value)
 
     def compare(self, given, expected) -> Verdict:
-        given, expected = self.prepare(given), self.prepare(expected)
         if given == expected:
             return PASS
         extra, missing = len(given - expected), len(expected - given)
@@ -252,7 +264,6 @@ class Series(Answer):
         return value
 
     def compare(self, given, expected) -> Verdict:
-        given, expected = self.prepare(given), self.prepare(expected)
         gkeys, ekeys = _keys(given.index), _keys(expected.index)
         if len(set(gkeys)) != len(gkeys):
             return Verdict(False, "Some labels appear more than once: group or aggregate first.")
@@ -329,13 +340,14 @@ class Table(Answer):
             return Series(column.unit, tol=column.tol)
         return column
 
+    def verdicts(self, given, expected) -> dict[str, Verdict]:
+        """One verdict per column, its message naming the column."""
+        return {part: v if v.ok else Verdict(False, f"Column {part!r}: {v.message}")
+                for part, v in super().verdicts(given, expected).items()}
+
     def compare(self, given, expected) -> Verdict:
-        given, expected = self.prepare(given), self.prepare(expected)
-        for part in self.parts():
-            verdict = self.part_answer(part).compare(given[part], expected[part])
-            if not verdict.ok:
-                return Verdict(False, f"Column {part!r}: {verdict.message}")
-        return PASS
+        """The first failing column's verdict (a function returning a table is all or nothing)."""
+        return next((v for v in self.verdicts(given, expected).values() if not v.ok), PASS)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,9 @@ def publish(result: Result) -> None:
 def evaluate(exercise: Exercise, answer, *, hidden: bool = False, data: Data | None = None):
     """Check `answer` for `exercise`; with `hidden`, also run the held-back cases.
 
+    The answer is prepared (type and shape checked, put in canonical form) once; the answer
+    kind judges its parts, and the parts' points are summed here.
+
     Learner code runs with warnings silenced and stderr captured: nbgrader scores any cell
     that writes to stderr as zero, and a pandas warning is not a wrong answer.
     """
@@ -148,29 +151,37 @@ class _Unanswered(Exception):
 
 
 def _check_value(exercise: Exercise, given, data: Data):
-    """Verdict and matched mistake name for each part of a value answer."""
+    """Verdict and matched mistake name for each graded part of a prepared value answer.
+
+    The answer kind judges the parts (`Answer.verdicts`); here each failed part is matched
+    against the spec's mistakes for that part, in order, and takes the first match's message."""
     spec = exercise.answer
-    expected = spec.prepare(exercise.reference(data))
-    given_parts, expected_parts = spec.split(given), spec.split(expected)
+    judged = spec.verdicts(given, spec.prepare(exercise.reference(data)))
+    given_parts = spec.split(given)
     verdicts = {}
     for part in exercise.part_points():
-        part_spec = spec.part_answer(part)
-        verdict = part_spec.compare(given_parts[part], expected_parts[part])
-        name = None
+        verdict, name = judged[part], None
         if not verdict.ok:
             for mistake in exercise.mistakes:
-                if mistake.part != part:
-                    continue
-                wrong = mistake.answer(data)
-                if mistake.part is None:
-                    wrong = spec.split(spec.prepare(wrong))[None]
-                if _matches(part_spec, given_parts[part], wrong):
-                    verdict, name = Verdict(False, mistake.message), mistake.name
+                if mistake.part == part and _is_mistake(spec, part, given_parts[part],
+                                                        mistake.answer(data)):
+                    message = mistake.message if part is None else (
+                        f"Column {part!r}: {mistake.message}")
+                    verdict, name = Verdict(False, message), mistake.name
                     break
-            if part is not None:
-                verdict = Verdict(False, f"Column {part!r}: {verdict.message}")
         verdicts[part] = (verdict, name)
     return verdicts
+
+
+def _is_mistake(spec, part, given, wrong) -> bool:
+    """Whether the prepared `given` part equals a mistake's answer for that part, prepared
+    the same way (a mistake whose answer has the wrong shape cannot match)."""
+    part_spec = spec.part_answer(part)
+    try:
+        wrong = spec.prepare(wrong) if part is None else part_spec.prepare(wrong)
+    except Problem:
+        return False
+    return _matches(part_spec, given, wrong)
 
 
 def _matches(spec, given, wrong) -> bool:

@@ -121,6 +121,38 @@ def test_table_parts_earn_partial_credit():
     assert "missing the column" in run(ex, right.drop(columns="profit")).messages[0]
 
 
+class CountingTable(Table):
+    """A Table that records every value it is asked to prepare."""
+
+    def prepare(self, value):
+        PREPARED.append(value)
+        return super().prepare(value)
+
+
+PREPARED: list = []
+
+
+def test_the_learners_answer_is_prepared_once_and_the_kind_judges_each_part():
+    def metrics(d):
+        p = d.products.set_index("sku")
+        return pd.DataFrame({"margin": margin(d), "profit": p.list_price - p.unit_cost})
+
+    kind = CountingTable("sku", {"margin": Number("fraction"), "profit": Number("yuan")})
+    ex = Exercise(id="99.10", title="Table", answer=kind, reference=metrics,
+                  points={"margin": 2, "profit": 1}, kind="computation", hints=("h",),
+                  name="answer",
+                  mistakes=(Mistake("markup", markup, "Markup, not margin.", part="margin"),))
+    learner = metrics(DATA).assign(margin=markup(DATA), profit=0.0)
+    PREPARED.clear()
+    result = run(ex, learner)
+    assert sum(value is learner for value in PREPARED) == 1
+    assert result.mistakes == ["markup"] and result.score == 0
+    prepared = kind.prepare(learner)
+    verdicts = kind.verdicts(prepared, kind.prepare(metrics(DATA)))
+    assert set(verdicts) == {"margin", "profit"} and not any(v.ok for v in verdicts.values())
+    assert verdicts["profit"].message.startswith("Column 'profit': ")
+
+
 def test_labels_and_label_sets():
     top = Exercise(id="99.5", title="Top", answer=Label(), reference=lambda d: "Cookware",
                    points=1, kind="computation", hints=("h",), name="answer")
