@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from nbgrader.api import Gradebook
 
 from graders.engine import RESULT_MIME
-from shoplab.cli import main
+from shoplab.instructor.cli import main
 from shoplab.instructor.course import Course
 from shoplab.instructor.report import point_biserial
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shoplab.cli import main
+from shoplab.instructor.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 CHAPTER = "ch04" if (REPO / "source" / "ch04").is_dir() else "ch00"
