@@ -8,34 +8,38 @@
     shoplab report ch04 --out report.html         the class report (offline HTML)
     shoplab simulate ch04 --students 40 --seed 1  a synthetic class, for demos and tests
 
-Every command works on the nbgrader course directory given by --course (default: here).
+Every command works on the nbgrader course directory given by --course (default: here). A
+chapter may be written 4, 04 or ch04 (`graders.chapter.Chapter`). `course_command` gives each
+command its course, its checked chapter and one way of reporting what an instructor must fix.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import warnings
 from pathlib import Path
 
 import click
 
+from graders.chapter import Chapter
+from graders.engine import RESULT_MIME
 from shoplab.instructor.course import Course, CourseError
 
-course_option = click.option(
-    "--course", "course_dir", default=".", show_default=True,
-    type=click.Path(file_okay=False, exists=True), help="nbgrader course root.")
+
+class ChapterType(click.ParamType):
+    """A chapter on the command line: 4, 04 or ch04."""
+
+    name = "chapter"
+
+    def convert(self, value, param, ctx) -> Chapter:
+        try:
+            return Chapter.parse(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
-def _course(course_dir: str) -> Course:
-    try:
-        return Course.at(course_dir)
-    except CourseError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _chapter(course: Course, chapter: str) -> str:
-    try:
-        return course.check_chapter(chapter)
-    except CourseError as error:
-        raise click.ClickException(str(error)) from None
+CHAPTER = ChapterType()
 
 
 @click.group()
@@ -43,31 +47,50 @@ def main() -> None:
     """Shop Lab for instructors: release, collect, grade, feed back, export, report."""
 
 
-@main.command()
-@click.argument("chapters", nargs=-1)
+def course_command(*, chapter: bool = True):
+    """Register a `main` subcommand that takes `--course` (and a CHAPTER argument, first):
+    the function gets the `Course` and the checked assignment name ("ch04"); a CourseError
+    becomes a plain error message and exit status 1."""
+    def register(function):
+        @functools.wraps(function)
+        def command(course_dir, **kwargs):
+            try:
+                course = Course.at(course_dir)
+                if chapter:
+                    kwargs["chapter"] = course.check_chapter(kwargs["chapter"].assignment)
+                return function(course, **kwargs)
+            except CourseError as error:
+                raise click.ClickException(str(error)) from None
+
+        command = click.option(
+            "--course", "course_dir", default=".", show_default=True,
+            type=click.Path(file_okay=False, exists=True), help="nbgrader course root.")(command)
+        if chapter:
+            command = click.argument("chapter", type=CHAPTER)(command)
+        return main.command()(command)
+    return register
+
+
+@course_command(chapter=False)
+@click.argument("chapters", nargs=-1, type=CHAPTER)
 @click.option("--all", "everything", is_flag=True, help="Every chapter in source/.")
 @click.option("--exchange", is_flag=True,
               help="Also publish to the nbgrader exchange (JupyterHub with nbgrader).")
-@course_option
-def release(chapters, everything, exchange, course_dir):
+def release(course, chapters, everything, exchange):
     """Generate the student version of CHAPTERS (nbgrader generate_assignment)."""
-    course = _course(course_dir)
-    names = course.chapters() if everything else [_chapter(course, c) for c in chapters]
+    names = course.chapters() if everything else [
+        course.check_chapter(c.assignment) for c in chapters]
     if not names:
         raise click.UsageError("Name a chapter (e.g. ch04) or pass --all.")
     for name in names:
-        try:
-            course.generate(name)
-            if exchange:
-                course.nbgrader("release_assignment", name, "--force")
-        except CourseError as error:
-            raise click.ClickException(str(error)) from None
+        course.generate(name)
+        if exchange:
+            course.nbgrader("release_assignment", name, "--force")
         where = " and to the exchange" if exchange else ""
         click.echo(f"{name}: released to release/{name}/{where}")
 
 
-@main.command()
-@click.argument("chapter")
+@course_command()
 @click.option("--workers", type=int, default=None, help="Parallel graders [default: cores].")
 @click.option("--force", is_flag=True, help="Re-grade submissions that are already graded.")
 @click.option("--student", "students", multiple=True, help="Only these students (repeatable).")
@@ -77,16 +100,13 @@ def release(chapters, everything, exchange, course_dir):
               help="Memory limit of each student's kernel.")
 @click.option("--output-kb", type=int, default=1000, show_default=True,
               help="Output kept per cell.")
-@course_option
-def grade(chapter, workers, force, students, timeout, memory_mb, output_kb, course_dir):
+def grade(course, chapter, workers, force, students, timeout, memory_mb, output_kb):
     """Autograde every submission of CHAPTER in parallel (resumable)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from shoplab.instructor.grading import FAILED, SKIPPED, Limits, grade_class
 
-    course = _course(course_dir)
-    _chapter(course, chapter)
     console = Console(stderr=True)
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console) as bar:
@@ -109,79 +129,61 @@ def grade(chapter, workers, force, students, timeout, memory_mb, output_kb, cour
             click.echo(f"  {outcome.student}: {verdict} — {'; '.join(outcome.problems)}")
 
 
-@main.command()
-@click.argument("chapter")
+@course_command()
 @click.argument("download", type=click.Path(exists=True))
 @click.option("--regexp", default=None,
               help="FileNameCollectorPlugin.named_regexp for your LMS's file names.")
-@course_option
-def collect(chapter, download, regexp, course_dir):
+def collect(course, chapter, download, regexp):
     """File an LMS DOWNLOAD (zip or folder) into submitted/ (nbgrader zip_collect)."""
     from shoplab.instructor.submissions import DEFAULT_REGEXP
     from shoplab.instructor.submissions import collect as file_download
 
-    course = _course(course_dir)
-    _chapter(course, chapter)
-    try:
-        file_download(course, chapter, Path(download), regexp or DEFAULT_REGEXP)
-    except CourseError as error:
-        raise click.ClickException(str(error)) from None
+    file_download(course, chapter, Path(download), regexp or DEFAULT_REGEXP)
     click.echo(f"{chapter}: {len(course.students(chapter))} learners in submitted/")
 
 
-@main.command()
-@click.argument("chapter")
-@course_option
-def feedback(chapter, course_dir):
+@course_command()
+def feedback(course, chapter):
     """Write feedback HTML for every graded learner (nbgrader generate_feedback)."""
-    course = _course(course_dir)
-    _chapter(course, chapter)
-    result = course.api().generate_feedback(chapter, force=True)
+    with warnings.catch_warnings():
+        # nbconvert warns about every output it cannot draw: the results published as data
+        # for the report (graders.engine.RESULT_MIME) are meant not to be drawn.
+        warnings.filterwarnings("ignore", category=UserWarning, message=re.escape(
+            f"Your element with mimetype(s) dict_keys(['{RESULT_MIME}'])"))
+        result = course.api().generate_feedback(chapter, force=True)
     if not result["success"]:
         raise click.ClickException(f"generate_feedback failed:\n{result.get('error', '')}")
     click.echo(f"{chapter}: feedback in {course.root / 'feedback'}/<student>/{chapter}/")
 
 
-@main.command()
-@click.argument("chapter")
+@course_command()
 @click.option("--out", type=click.Path(dir_okay=False), default="grades.csv", show_default=True)
-@course_option
-def export(chapter, out, course_dir):
+def export(course, chapter, out):
     """Export CHAPTER's grades as a CSV for an LMS."""
     from shoplab.instructor.export import export_csv
 
-    course = _course(course_dir)
-    _chapter(course, chapter)
     click.echo(f"{export_csv(course, chapter, Path(out))} learners written to {out}")
 
 
-@main.command()
-@click.argument("chapter")
+@course_command()
 @click.option("--out", type=click.Path(dir_okay=False), default="report.html", show_default=True)
-@course_option
-def report(chapter, out, course_dir):
+def report(course, chapter, out):
     """Write the class report for CHAPTER: scores, exercises, misconceptions (HTML)."""
     from shoplab.instructor.report import write_report
 
-    course = _course(course_dir)
-    _chapter(course, chapter)
     write_report(course, chapter, Path(out))
     click.echo(f"report written to {out}")
 
 
-@main.command()
-@click.argument("chapter")
+@course_command()
 @click.option("--students", type=int, default=40, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Course root to write submitted/ into [default: --course].")
-@course_option
-def simulate(chapter, students, seed, out, course_dir):
+def simulate(course, chapter, students, seed, out):
     """Write a reproducible synthetic class of STUDENTS submissions for CHAPTER."""
     from shoplab.instructor.simulate import simulate as write_class
 
-    course = _course(course_dir)
-    _chapter(course, chapter)
     target = Path(out) if out else course.root
     ids = write_class(course, chapter, students, seed, target)
     click.echo(f"{len(ids)} submissions written to {target / 'submitted'}")

@@ -44,3 +44,21 @@ def test_release_to_the_exchange(tmp_path):
     # the student version: solutions and hidden tests stripped by nbgrader
     text = "".join("".join(c["source"]) for c in json.loads(released.read_text())["cells"])
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+@pytest.mark.parametrize("spelling", ["4", "04", "ch04", "CH04"])
+def test_a_chapter_may_be_written_4_04_or_ch04(spelling, tmp_path):
+    course = tmp_path / "course"
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / "ch04", course / folder / "ch04")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    result = CliRunner().invoke(main, ["simulate", spelling, "--students", "1",
+                                       "--course", str(course)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (course / "submitted" / "s001-correct" / "ch04" / "ch04_exercises.ipynb").exists()
+
+
+def test_a_chapter_that_is_no_chapter_is_a_usage_error():
+    result = CliRunner().invoke(main, ["grade", "chapter-four", "--course", str(REPO)])
+    assert result.exit_code == 2
+    assert "'chapter-four' is not a chapter: write 4, 04 or ch04" in result.output
