@@ -2,7 +2,7 @@
 
 `CONTENTS` lists every chapter of the course — built or planned — with its title: the README's
 chapter table, the welcome notebook's list and each lesson's "next chapter" pointer are made
-from it (`shoplab.instructor.toc`). Which chapters are *built* is not typed anywhere: a chapter
+from it (`shoplab.contents`). Which chapters are *built* is not typed anywhere: a chapter
 has exercises when `graders/chapters/chNN.py` exists, and a lesson when
 `notebooks/NN_<topic>.ipynb` does. Adding a chapter therefore edits neither this file nor any list.
 """

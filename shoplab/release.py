@@ -3,8 +3,9 @@
 It first re-renders each source notebook's generated parts from its chapter's specs
 (`graders.cells`: headings, answer-format lines, grade cells and their nbgrader metadata),
 then builds `release/` with nbgrader's own `generate_assignment` (no gradebook), so what we
-commit is exactly what nbgrader would hand to a class. tests/course/test_release.py fails when
-a committed source or release notebook is stale.
+commit is exactly what nbgrader would hand to a class, and last re-renders the lists of
+chapters (`shoplab.contents`: README table, welcome list, "next chapter" pointers).
+tests/course/test_release.py and test_contents.py fail when any of these is stale.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import nbformat
 
 from graders.cells import render, source_path
 from graders.chapter import Chapter
+from shoplab.contents import render_all
 from shoplab.instructor.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +32,8 @@ def rendered(chapter, root: Path = ROOT) -> tuple[Path, str, str]:
 
 
 def release(root: Path = ROOT, names: list[str] | None = None) -> list[Path]:
-    """Render source/ and regenerate release/ for `names` (default: every assignment);
-    return the source notebooks whose rendering changed."""
+    """Render source/ and regenerate release/ for `names` (default: every assignment), then
+    the chapter lists; return the files whose rendering changed."""
     course = Course.at(root)
     names = [course.check_chapter(Chapter.parse(n).assignment) for n in names or []]
     names = names or course.chapters()
@@ -43,7 +45,7 @@ def release(root: Path = ROOT, names: list[str] | None = None) -> list[Path]:
             changed.append(path)
     for name in names:
         course.generate(name, gradebook=False)
-    return changed
+    return changed + render_all(root)
 
 
 if __name__ == "__main__":
