@@ -12,6 +12,7 @@ import html
 import os
 
 from graders import registry
+from graders.chapter import Chapter
 from graders.engine import BLANK, NOT_YET, PASSED, evaluate, publish
 
 _results: dict[str, object] = {}
@@ -88,7 +89,8 @@ def solution(exercise_id: str) -> None:
 
 
 def progress(chapter: str) -> None:
-    """Summarise the chapter's exercises: what you have passed, what is left."""
+    """Summarise the chapter's exercises (4, "04" or "ch04"): what you have passed, what is left."""
+    chapter = Chapter.parse(chapter).code
     rows, earned, total = [], 0.0, 0.0
     for exercise in registry.exercises(chapter):
         result = _results.get(exercise.id)

@@ -42,3 +42,14 @@ def test_unknown_exercise_names_the_chapter_and_its_ids():
         registry.find("04.99")
     with pytest.raises(KeyError, match="exercise ids look like"):
         registry.find("nonsense")
+
+
+@pytest.mark.parametrize("spelling", ["04", "4", "ch04"])
+def test_progress_takes_any_spelling_of_the_chapter(spelling, capsys):
+    from graders import check, progress
+    from graders.data import Data
+
+    check("04.1", registry.find("04.1").reference(Data()))
+    capsys.readouterr()
+    progress(spelling)
+    assert capsys.readouterr().out.startswith("Chapter 04: 1 of 9 exercises passed")
