@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from shoplab import funnel, load_table, metrics
-from shoplab.widgets.funnel import WHOLE_SHOP, DropOffWhatIf, FunnelExplorer
+from shoplab.widgets.funnel import WHOLE_SHOP, drop_off_what_if, funnel_explorer
 
 FLAGS = ["viewed_product", "added_to_cart", "started_checkout", "placed_order"]
 
@@ -106,7 +106,7 @@ def test_textbook_p_value_at_196():
 
 def test_explorer_redraws_for_segment_and_dates():
     sessions, _ = tiny_shop()
-    explorer = FunnelExplorer(sessions)
+    explorer = funnel_explorer(sessions)
     assert [t.name for t in explorer.figure.data] == [WHOLE_SHOP]
     assert list(explorer.figure.data[0].x) == [6, 5, 4, 4, 3, 2]
     explorer.segment.value = "device"
@@ -122,7 +122,7 @@ def test_explorer_redraws_for_segment_and_dates():
 
 def test_what_if_slider_grows_from_zero():
     sessions, orders = tiny_shop()
-    widget = DropOffWhatIf(funnel.stage_counts(sessions), metrics.average_order_value(orders))
+    widget = drop_off_what_if(funnel.stage_counts(sessions), metrics.average_order_value(orders))
     assert widget.step == "order_to_paid"
     gains = []
     for cut in (0.0, 0.25, 0.5, 1.0):

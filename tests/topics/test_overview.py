@@ -5,7 +5,7 @@ import pytest
 
 from shoplab import load_table, metrics
 from shoplab.charts import daily_gmv, festivals_between
-from shoplab.widgets.overview import ALL_CHANNELS, GmvOverview
+from shoplab.widgets.overview import ALL_CHANNELS, gmv_overview
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ def orders():
 
 @pytest.fixture
 def overview(orders):
-    return GmvOverview(orders)
+    return gmv_overview(orders)
 
 
 def charted_total(widget) -> float:
