@@ -38,11 +38,13 @@ REFERENCE_MARGIN = 150  # px right of the plot for reference-line labels
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of number: its prefix, its default decimals, and whether it is a fraction
-    shown ×100 with a % sign. `can_be_negative` decides whether its axis starts at zero."""
+    """One kind of number: its prefix, its decimals in text and on axis ticks (ticks are
+    round numbers: 4.0 not 4.00), and whether it is a fraction shown ×100 with a % sign.
+    `can_be_negative` decides whether its axis starts at zero."""
 
     prefix: str = ""
     decimals: int = 0
+    tick_decimals: int = 0
     percent: bool = False
     can_be_negative: bool = False
 
@@ -56,7 +58,7 @@ KINDS = {
     "yen": Kind(prefix="¥", can_be_negative=True),
     "percent": Kind(decimals=1, percent=True),
     "count": Kind(),
-    "ratio": Kind(decimals=2),
+    "ratio": Kind(decimals=2, tick_decimals=1),
 }
 
 
@@ -87,7 +89,7 @@ def axis(kind: str, decimals: int | None = None, title: str | None = None) -> di
     """Plotly axis settings for `kind`: its tick format and prefix, and a zero-based range for
     a quantity that cannot be negative. Pass to `fig.update_yaxes(**axis("count"))`."""
     spec = _kind(kind)
-    settings = {"tickformat": spec.d3(0 if spec.percent and decimals is None else decimals),
+    settings = {"tickformat": spec.d3(spec.tick_decimals if decimals is None else decimals),
                 "tickprefix": spec.prefix,
                 "rangemode": "normal" if spec.can_be_negative else "tozero"}
     if title is not None:
@@ -98,7 +100,7 @@ def axis(kind: str, decimals: int | None = None, title: str | None = None) -> di
 def colorbar(kind: str, title: str | None = None) -> dict:
     """A heatmap's colour bar in the same format as an axis of `kind` would use."""
     spec = _kind(kind)
-    bar = {"tickformat": spec.d3(0 if spec.percent else None), "tickprefix": spec.prefix}
+    bar = {"tickformat": spec.d3(spec.tick_decimals), "tickprefix": spec.prefix}
     if title is not None:
         bar["title"] = {"text": title}
     return bar

@@ -53,3 +53,9 @@ def test_html_table_formats_each_column_and_keeps_cells_apart():
                                      "contribution": charts.fmt("yen")}, index_header="per day")
     assert "−¥496" in html and "¥-" not in html and "¥500" in html
     assert "padding" in html and ">per day<" in html
+
+
+def test_ticks_are_round_numbers():
+    assert charts.axis("ratio")["tickformat"] == ",.1f"  # 4.0, not 4.00
+    assert charts.axis("percent")["tickformat"] == ".0%"
+    assert charts.axis("yen", 2)["tickformat"] == ",.2f"
