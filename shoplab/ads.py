@@ -31,9 +31,11 @@ import pandas as pd
 from shoplab import metrics
 from shoplab.metrics import rate
 
-# Released chapter 06 and 09 notebooks (setup cells, worked solutions, learners' own copies)
-# call `ads.unit_economics` and `ads.new_customers_by_year`; both now live in `metrics`, and
-# these names keep those notebooks working. Course code imports them from `metrics`.
+# Chapter 06 teaches unit economics and new customers for CAC, so its lesson and exercises — and
+# chapter 09's, which reuse them, learners' released copies included — call them
+# `ads.unit_economics` and `ads.new_customers_by_year`. They are defined once, in `metrics`,
+# because other chapters share them; these names are the same functions, not twins
+# (tests/topics/test_metrics.py checks it). Topic modules and graders import `metrics`.
 unit_economics = metrics.unit_economics
 new_customers_by_year = metrics.new_customers_by_year
 

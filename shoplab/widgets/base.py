@@ -44,3 +44,19 @@ class LessonWidget(widgets.VBox):
 
     def _redraw(self) -> None:
         raise NotImplementedError(f"{type(self).__name__} must say how it redraws")
+
+
+def range_with_label(slider: widgets.SelectionRangeSlider) -> widgets.HBox:
+    """`slider` with the chosen range written out beside it ("2024-02-14 – 2025-12-31").
+
+    A slider's own readout has a fixed width that clips a range of dates; the label grows.
+    """
+    label = widgets.Label()
+
+    def show(_change=None) -> None:
+        label.value = " – ".join(slider.label)
+
+    slider.readout = False
+    slider.observe(show, names="value")
+    show()
+    return widgets.HBox([slider, label], layout=widgets.Layout(width="100%"))

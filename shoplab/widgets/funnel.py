@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from shoplab import charts, funnel
-from shoplab.widgets.base import LessonWidget
+from shoplab.widgets.base import LessonWidget, range_with_label
 
 WHOLE_SHOP = "whole shop"
 # Funnel bars: the count in full (never "308.036k") and the share of the stage before.
@@ -42,12 +42,12 @@ class FunnelExplorer(LessonWidget):
         )
         self.period = widgets.SelectionRangeSlider(
             options=[(str(month), month) for month in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False, layout=widgets.Layout(width="95%"),
+            description="Months", continuous_update=False, layout=widgets.Layout(width="75%"),
         )
         self.figure = go.FigureWidget(layout=go.Layout(
             height=440, margin={"t": 60, "l": 120}, legend_title_text="segment"))
         self.figure.update_xaxes(**charts.axis("count"))
-        super().__init__([self.segment, self.period, self.figure],
+        super().__init__([self.segment, range_with_label(self.period), self.figure],
                          controls=[self.segment, self.period])
 
     def selected(self) -> pd.DataFrame:

@@ -35,7 +35,7 @@ class ReorderPlanner(LessonWidget):
         self._demand = inv.demand_stats(inventory, products, start, end).dropna()
         self._lead = inv.lead_time_stats(purchase_orders)["mean"]
         names = products.set_index("sku")["name"]
-        style, layout = {"description_width": "110px"}, widgets.Layout(width="420px")
+        style, layout = {"description_width": "130px"}, widgets.Layout(width="440px")
         self.sku = widgets.Dropdown(
             options=[(f"{sku} {names[sku]}", sku) for sku in self._demand.index],
             description="SKU", style=style, layout=layout)

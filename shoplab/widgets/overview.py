@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from shoplab import charts
-from shoplab.widgets.base import LessonWidget
+from shoplab.widgets.base import LessonWidget, range_with_label
 
 ALL_CHANNELS = "all channels"
 
@@ -40,7 +40,7 @@ class GmvOverview(LessonWidget):
             index=(0, len(days) - 1),
             description="Dates",
             continuous_update=False,
-            layout=widgets.Layout(width="95%"),
+            layout=widgets.Layout(width="75%"),
         )
         self.figure = go.FigureWidget(
             data=[go.Scatter(mode="lines", name="GMV", line={"width": 1.5},
@@ -49,7 +49,7 @@ class GmvOverview(LessonWidget):
                              xaxis_title="day"),
         )
         self.figure.update_yaxes(**charts.axis("yen", title="GMV"))
-        super().__init__([widgets.HBox([self.channel]), self.period, self.figure],
+        super().__init__([widgets.HBox([self.channel]), range_with_label(self.period), self.figure],
                          controls=[self.channel, self.period])
 
     def selected(self) -> pd.Series:

@@ -139,6 +139,7 @@ def _place(slider: widgets.FloatSlider, low: float, high: float, value: float) -
     slider.max = round(math.ceil(high / step) * step, places)
     slider.min = round(math.floor(low / step) * step, places)
     slider.step = step
+    slider.readout_format = f",.{places}f"  # ¥417, not 417.00
     slider.value = value
 
 

@@ -333,3 +333,9 @@ def test_demand_has_its_own_panel_not_a_second_axis(explorer):
     assert fig.layout.yaxis.overlaying is None and fig.layout.yaxis2.overlaying is None
     assert fig.layout.yaxis.rangemode == "tozero"  # no demand below zero
     assert fig.layout.yaxis2.tickprefix == "¥"
+
+
+def test_slider_readouts_show_the_price_as_quoted(explorer):
+    assert explorer.price.readout_format == ",.0f"  # ¥99, not 99.00
+    explorer.sku.value = "B"
+    assert explorer.price.readout_format == ",.0f"
