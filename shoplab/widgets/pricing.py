@@ -57,12 +57,14 @@ class PriceExplorer(LessonWidget):
         )
         style = {"description_width": "110px"}
         layout = widgets.Layout(width="420px")
-        self.price = widgets.FloatSlider(description="Price ¥", step=1, style=style,
-                                         layout=layout, continuous_update=False)
-        self.unit_cost = widgets.FloatSlider(description="Unit cost ¥", step=1, style=style,
+        # price and cost get their bounds and steps per SKU (`_place`); the elasticity steps
+        # by 0.01, the precision it is fitted to, so the fitted value stays reachable
+        self.price = widgets.FloatSlider(description="Price ¥", style=style, layout=layout,
+                                         continuous_update=False)
+        self.unit_cost = widgets.FloatSlider(description="Unit cost ¥", style=style,
                                              layout=layout, continuous_update=False)
         self.elasticity = widgets.FloatSlider(description="Elasticity", min=-5, max=-0.2,
-                                              step=0.05, style=style, layout=layout,
+                                              step=0.01, style=style, layout=layout,
                                               continuous_update=False)
         self.readout = widgets.HTML()
         self.figure = _empty_figure()

@@ -339,3 +339,14 @@ def test_slider_readouts_show_the_price_as_quoted(explorer):
     assert explorer.price.readout_format == ",.0f"  # ¥99, not 99.00
     explorer.sku.value = "B"
     assert explorer.price.readout_format == ",.0f"
+
+
+def test_the_fitted_elasticity_is_on_the_sliders_grid():
+    products = pd.DataFrame({"sku": ["K"], "name": ["knife"], "unit_cost": [60.0],
+                             "list_price": [199.0]})
+    tests = pd.DataFrame([("K", p, 1e5 * p ** -1.83) for p in (179.0, 199.0, 219.0)],
+                         columns=["sku", "price", "units"])
+    slider = price_explorer(products, tests).elasticity
+    assert slider.value == pytest.approx(-1.83)
+    steps = (slider.value - slider.min) / slider.step  # −1.83 is off a 0.05 grid from −5
+    assert steps == pytest.approx(round(steps), abs=1e-6)
