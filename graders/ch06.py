@@ -29,7 +29,7 @@ CURVE_CAMPAIGN = "AD02"  # Search - generic cookware: near break-even, worth siz
 
 def _shares(data) -> pd.Series:
     return unit_economics(data.orders, data.order_items, data.products, data.fees,
-                              data.shipments)
+                          data.shipments)
 
 
 def _margin(data) -> float:

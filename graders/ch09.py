@@ -69,8 +69,8 @@ def _recency_from_first(data) -> pd.Series:
 
 
 def _ltv_parts(data) -> dict:
-    margin = float(metrics.unit_economics(data.orders, data.order_items, data.products, data.fees,
-                                      data.shipments)["contribution_margin"])
+    margin = float(metrics.unit_economics(data.orders, data.order_items, data.products,
+                                          data.fees, data.shipments)["contribution_margin"])
     spend = float(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "spend"].sum())
     clicks = int(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "clicks"].sum())
     new = int(metrics.new_customers_by_year(data.orders, data.customers)[YEAR])
@@ -102,7 +102,7 @@ def _ltv_cac(value="margin", cac="cac", first_year=True):
 def _win_back(data, margin_key="contribution_margin") -> tuple[float, float]:
     """(average redeemed order, contribution or gross margin) of the win-back coupon."""
     shares = metrics.unit_economics(data.orders, data.order_items, data.products, data.fees,
-                                data.shipments)
+                                    data.shipments)
     batch = customers.coupon_redemption(data.coupons, data.orders, WIN_BACK)
     return batch["average_order"], float(shares[margin_key])
 
