@@ -1,8 +1,10 @@
 """Customers on numbers: cohort retention, RFM segments, dormant members, lifetime value.
 
-Chapter 09's lesson, widget and exercises call these. Two definitions live elsewhere and are
-reused, not repeated: the repurchase rate (复购率) is `shoplab.funnel.repurchase_rate`, and new
-customers and CAC are `shoplab.ads.new_customers_by_year` / `customer_acquisition_cost`.
+Chapter 09's lesson, widget and exercises call these. The definitions other chapters share
+live in `shoplab.metrics` and are reused, not repeated: the repurchase rate (复购率,
+`metrics.repurchase_rate`), new customers (`metrics.new_customer_first_orders`) and the
+contribution margin (`metrics.unit_economics`); CAC is chapter 06's
+`shoplab.ads.customer_acquisition_cost`, which the lesson calls directly.
 
 Conventions, as in `shoplab.metrics`: a customer's orders are their **paid** orders (completed
 or refunded); rates are fractions. Recency is counted in whole calendar days from the date of
@@ -22,8 +24,14 @@ import math
 
 import pandas as pd
 
-from shoplab.ads import new_customer_first_orders
-from shoplab.metrics import paid, rate, share
+from shoplab.metrics import (
+    average_order_value,
+    gmv,
+    new_customer_first_orders,
+    paid,
+    rate,
+    share,
+)
 
 REFERENCE_DATE = pd.Timestamp("2026-01-01")
 DORMANT_DAYS = 180  # the shop sends win-back coupons after 180 days without an order
@@ -116,8 +124,7 @@ def margin_per_customer(orders: pd.DataFrame, year: int, contribution_margin: fl
     """Contribution a paying customer brings in a year: GMV per buyer × contribution margin."""
     bought = paid(orders)
     bought = bought[bought["order_time"].dt.year == year]
-    return rate(float(bought["order_amount"].sum()), bought["customer_id"].nunique()) * (
-        contribution_margin)
+    return rate(gmv(bought), bought["customer_id"].nunique()) * contribution_margin
 
 
 def customer_lifetime_value(margin_per_year: float, retention_rate: float,
@@ -156,7 +163,7 @@ def coupon_redemption(coupons: pd.DataFrame, orders: pd.DataFrame, promo_id: str
     used = used[used["order_id"].isin(batch["redeemed_order_id"])]
     return {"issued": len(batch), "redeemed": len(used),
             "redemption_rate": rate(len(used), len(batch)),
-            "average_order": rate(float(used["order_amount"].sum()), len(used))}
+            "average_order": average_order_value(used)}
 
 
 def win_back_break_even_share(order_margin: float, face_value: float) -> float:

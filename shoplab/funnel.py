@@ -3,7 +3,8 @@
 The course measures conversion **per session** (one visit): every funnel flag in the
 `sessions` table belongs to one visit, so each stage is a count of sessions and each rate has
 sessions below and above the line. A session *converts* when its order was **paid** (status
-completed or refunded, as in `shoplab.metrics`), not merely placed.
+completed or refunded, as in `shoplab.metrics`), not merely placed. The repurchase rate of the
+AARRR table (复购率) is `metrics.repurchase_rate`: chapter 09 uses it too.
 
 The A/B test follows the textbook two-proportion z-test: the test statistic uses the
 **pooled** standard error (under "no difference" both groups share one rate), while the 95 %
@@ -80,15 +81,15 @@ def funnel_table(sessions: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def conversion_rate(sessions: pd.DataFrame) -> float:
-    """Paid sessions ÷ sessions; 0.0 when there was no traffic."""
-    return metrics.rate(int(sessions["paid"].sum()), len(sessions))
+def session_conversion_rate(sessions: pd.DataFrame) -> float:
+    """The course's conversion rate: paid sessions ÷ sessions; 0.0 when there was no traffic."""
+    return metrics.conversion_rate(int(sessions["paid"].sum()), len(sessions))
 
 
 def visitor_conversion_rate(sessions: pd.DataFrame) -> float:
     """Buying visitors ÷ unique visitors: the per-visitor view of conversion."""
     buyers = sessions.loc[sessions["paid"], "visitor_id"].nunique()
-    return metrics.rate(buyers, sessions["visitor_id"].nunique())
+    return metrics.conversion_rate(buyers, sessions["visitor_id"].nunique())
 
 
 def daily_visitor_conversion_rate(sessions: pd.DataFrame) -> float:
@@ -97,13 +98,13 @@ def daily_visitor_conversion_rate(sessions: pd.DataFrame) -> float:
     days = sessions.assign(day=sessions["start_time"].dt.normalize())
     visitor_days = days.drop_duplicates(["visitor_id", "day"])
     buying_days = days[days["paid"]].drop_duplicates(["visitor_id", "day"])
-    return metrics.rate(len(buying_days), len(visitor_days))
+    return metrics.conversion_rate(len(buying_days), len(visitor_days))
 
 
 def conversion_by(sessions: pd.DataFrame, segment: str) -> pd.Series:
     """Per-session conversion rate of each segment (device, traffic source, ...)."""
     grouped = sessions.groupby(segment)["paid"]
-    return metrics.rate(grouped.sum(), grouped.size()).rename("conversion_rate")
+    return metrics.conversion_rate(grouped.sum(), grouped.size()).rename("conversion_rate")
 
 
 def step_conversion_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
@@ -126,12 +127,6 @@ def return_visit_rate(sessions: pd.DataFrame, orders: pd.DataFrame) -> float:
     return metrics.rate(visits.loc[later, "customer_id"].nunique(), len(first))
 
 
-def repurchase_rate(orders: pd.DataFrame) -> float:
-    """复购率: the share of paying customers with two or more paid orders."""
-    per_customer = metrics.paid(orders).groupby("customer_id").size()
-    return metrics.rate(int((per_customer >= 2).sum()), len(per_customer))
-
-
 def what_if_fewer_drop_offs(counts: pd.Series, step: str, cut: float, aov: float) -> dict:
     """Extra paid orders and GMV if `step`'s drop-off fell by the fraction `cut`.
 
@@ -149,7 +144,7 @@ def ab_counts(sessions: pd.DataFrame) -> pd.DataFrame:
     """Sessions and paid sessions per checkout variant (A = control, B = the change)."""
     test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
     table = test.groupby("checkout_variant")["paid"].agg(sessions="size", conversions="sum")
-    table["conversion_rate"] = metrics.rate(table["conversions"], table["sessions"])
+    table["conversion_rate"] = metrics.conversion_rate(table["conversions"], table["sessions"])
     return table
 
 

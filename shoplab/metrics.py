@@ -1,12 +1,18 @@
-"""The shop-wide definitions every chapter shares: paid orders, GMV, net revenue, AOV, rates.
+"""The shop-wide definitions every chapter shares: paid orders, GMV, net revenue, AOV, rates,
+conversion, repurchase, new customers and the contribution margin.
 
-One definition each, used by lessons, exercises and graders alike:
+One definition each, used by lessons, exercises and graders alike. Topic modules
+(`shoplab.pricing`, `shoplab.ads`, ...) import this module and nothing else of the course's, so
+an idea two chapters need lives here, once, instead of one chapter importing another's module
+(tests/topics/test_import_rule.py enforces it):
 
 * a **paid order** has status `completed` or `refunded` (a `cancelled` order was never paid);
 * **GMV** (成交总额) is the goods value buyers paid (`order_amount`, after discounts, without
   shipping) summed over paid orders — before refunds, as platforms report it;
 * **net revenue** is GMV minus the `order_amount` of refunded orders;
-* **AOV** (客单价) is GMV per paid order.
+* **AOV** (客单价) is GMV per paid order;
+* a **new customer** is won on their first paid order; a **conversion** is a visit that ended
+  in a paid order.
 """
 
 from __future__ import annotations
@@ -53,3 +59,76 @@ def share(mask) -> float:
     """Share of rows where `mask` is True, as a fraction."""
     mask = np.asarray(mask, dtype=bool)
     return float(mask.mean()) if mask.size else 0.0
+
+
+def conversion_rate(conversions, visits):
+    """Conversion rate (转化率): visits that ended in a paid order ÷ visits, as a fraction.
+
+    One idea for every chapter: a visit is a session in the funnel (chapter 08) and a click in
+    the ad metric tree (chapter 06: every ad click lands one visit, so CVR = orders ÷ clicks).
+    0 where there were no visits. Numbers or, element-wise, Series.
+    """
+    return rate(conversions, visits)
+
+
+def repurchase_rate(orders: pd.DataFrame) -> float:
+    """复购率: the share of paying customers with two or more paid orders in `orders`.
+
+    The window is whatever `orders` covers: the longer it is, the higher the rate.
+    """
+    per_customer = paid(orders).groupby("customer_id").size()
+    return rate(int((per_customer >= 2).sum()), len(per_customer))
+
+
+def first_paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's first paid order: the day they became a customer."""
+    ordered = paid(orders).sort_values("order_time", kind="stable")
+    return ordered.drop_duplicates("customer_id")
+
+
+def new_customer_first_orders(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """First paid order of every customer won in the data (members from before 2024 left out).
+
+    The orders start in 2024, so a `legacy` member's first order *in the data* may not be
+    their first order ever: they were won before, no ad since can claim them (chapter 06's
+    CAC), and they belong to no cohort (chapter 09).
+    """
+    legacy = customers.loc[customers["acquisition_channel"] == "legacy", "customer_id"]
+    first = first_paid_orders(orders)
+    return first[~first["customer_id"].isin(legacy)]
+
+
+def new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
+    """Customers won per year: their first paid order fell in that year."""
+    first = new_customer_first_orders(orders, customers)
+    return first.groupby(first["order_time"].dt.year).size()
+
+
+def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
+    """What each cost takes from one ¥ of GMV, and the contribution margin left after them.
+
+    GMV is the base because ad consoles attribute GMV-like revenue.
+    * product cost: unit costs of the goods in every paid order (refunded goods are written
+      off, not restocked: see the inventory table in datasets/README.md);
+    * commission and payment fees: the channel's rates (`fees`) on every paid order;
+    * shipping: what carriers charged for the paid orders, less shipping buyers paid;
+    * returns: the goods value refunded to buyers (GMV − net revenue).
+    Contribution margin (边际贡献率) = 1 − the five shares; gross margin keeps only the first.
+    """
+    paid_orders = paid(orders)
+    base = gmv(orders)
+    terms = fees.set_index("channel")
+    items = order_items[order_items["order_id"].isin(paid_orders["order_id"])]
+    unit_cost = items["sku"].map(products.set_index("sku")["unit_cost"])
+    amount, channel = paid_orders["order_amount"], paid_orders["channel"]
+    costs = pd.Series({
+        "product_cost": float((items["quantity"] * unit_cost).sum()),
+        "commission": float((amount * channel.map(terms["commission_rate"])).sum()),
+        "payment_fees": float((amount * channel.map(terms["payment_fee_rate"])).sum()),
+        "shipping": float(shipments["shipping_cost"].sum() - paid_orders["shipping_fee"].sum()),
+        "returns": float(orders.loc[orders["status"] == "refunded", "order_amount"].sum()),
+    }) / base
+    return pd.concat([costs, pd.Series({
+        "gross_margin": 1.0 - costs["product_cost"],
+        "contribution_margin": 1.0 - costs.sum(),
+    })])

@@ -228,6 +228,29 @@ def chart_widgets(page):
     return [areas.nth(i) for i in range(areas.count())]
 
 
+def assert_readouts_show_sentences_not_code(page, lesson: Path) -> None:
+    """Each readout cell (see shoplab.readouts) shows its sentence under a collapsed input —
+    JupyterLab swaps the editor for a one-line placeholder — while other code stays open."""
+    from shoplab.readouts import is_readout
+
+    nb = nbformat.read(lesson, as_version=4)
+    readout = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and is_readout(c.source)]
+    assert readout, f"{lesson.name} has no readout cell"
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    for index in range(len(nb.cells)):
+        if nb.cells[index].cell_type != "code":
+            continue
+        cell = cells.nth(index)
+        editors = cell.locator(".jp-InputArea-editor").count()
+        if index in readout:
+            assert editors == 0 and cell.locator(".jp-InputPlaceholder").count() == 1, (
+                f"{lesson.name}: readout cell {index} shows its code")
+            text = cell.locator(".jp-OutputArea").evaluate("e => e.textContent").strip()
+            assert text, f"{lesson.name}: readout cell {index} shows no sentence"
+        else:
+            assert editors == 1, f"{lesson.name}: code cell {index} has its code hidden"
+
+
 # --- the tests ---------------------------------------------------------------------------------
 
 @pytest.mark.skipif(not LESSONS, reason="no lesson notebooks yet")
@@ -237,6 +260,7 @@ def test_lesson_widgets_redraw_their_chart(lab, page, request, lesson: Path):
         open_notebook(page, lab, f"notebooks/{lesson.name}")
         run_all_cells(page)
         assert error_outputs(page) == []
+        assert_readouts_show_sentences_not_code(page, lesson)
         widgets = chart_widgets(page)
         assert widgets, f"{lesson.name}: no widget with controls and a plotly chart rendered"
         moved, dragged = 0, False

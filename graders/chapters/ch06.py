@@ -14,15 +14,22 @@ import pandas as pd
 from graders.answers import Function, LabelSet, Number, Series, Table
 from graders.spec import Case, Exercise, Mistake
 from shoplab import ads
-from shoplab.metrics import gmv, paid, rate
+from shoplab.metrics import (
+    first_paid_orders,
+    gmv,
+    new_customers_by_year,
+    paid,
+    rate,
+    unit_economics,
+)
 
 CAC_YEAR = 2025
 CURVE_CAMPAIGN = "AD02"  # Search - generic cookware: near break-even, worth sizing
 
 
 def _shares(data) -> pd.Series:
-    return ads.unit_economics(data.orders, data.order_items, data.products, data.fees,
-                              data.shipments)
+    return unit_economics(data.orders, data.order_items, data.products, data.fees,
+                          data.shipments)
 
 
 def _margin(data) -> float:
@@ -36,7 +43,7 @@ def _margin_restocking_refunds(data) -> float:
     """
     completed = data.orders.loc[data.orders["status"] == "completed", "order_id"]
     items = data.order_items[data.order_items["order_id"].isin(completed)]
-    shares = ads.unit_economics(data.orders, items, data.products, data.fees, data.shipments)
+    shares = unit_economics(data.orders, items, data.products, data.fees, data.shipments)
     return float(shares["contribution_margin"])
 
 
@@ -79,11 +86,11 @@ def _daily_average_metrics(campaigns: pd.DataFrame) -> pd.DataFrame:
 def _cac_parts(data) -> dict:
     """2025 ad spend, and who counts as a customer in 2025 by each reading of "new"."""
     in_year = data.ad_campaigns[data.ad_campaigns["date"].dt.year == CAC_YEAR]
-    first = ads.first_paid_orders(data.orders)
+    first = first_paid_orders(data.orders)
     paid_orders = paid(data.orders)
     return {
         "spend": float(in_year["spend"].sum()),
-        "new": int(ads.new_customers_by_year(data.orders, data.customers)[CAC_YEAR]),
+        "new": int(new_customers_by_year(data.orders, data.customers)[CAC_YEAR]),
         "with_legacy": int((first["order_time"].dt.year == CAC_YEAR).sum()),
         "buyers": int(paid_orders.loc[paid_orders["order_time"].dt.year == CAC_YEAR,
                                       "customer_id"].nunique()),

@@ -57,7 +57,7 @@ def _decomposition(data) -> pd.DataFrame:
     for device, group in sessions.groupby("device"):
         rows[device] = {
             "visits": len(group),
-            "conversion_rate": funnel.conversion_rate(group),
+            "conversion_rate": funnel.session_conversion_rate(group),
             "aov": metrics.average_order_value(orders[orders["order_id"].isin(group["order_id"])]),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("device")
@@ -140,7 +140,7 @@ EXERCISES = (
         name="conversion",
         title="Overall conversion rate",
         answer=Number("fraction"),
-        reference=lambda data: funnel.conversion_rate(_sessions(data)),
+        reference=lambda data: funnel.session_conversion_rate(_sessions(data)),
         points=2,
         mistakes=(
             Mistake("divided_by_orders", lambda data: _paid_per_order(_sessions(data)),
@@ -208,7 +208,7 @@ EXERCISES = (
         name="conversion_rate",
         title="A conversion_rate function",
         answer=Function(Number("fraction")),
-        reference=funnel.conversion_rate,
+        reference=funnel.session_conversion_rate,
         points=3,
         cases=(
             Case("the shop's sessions", lambda data: {"sessions": _sessions(data)}),

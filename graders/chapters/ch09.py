@@ -14,9 +14,8 @@ import pandas as pd
 
 from graders.answers import Function, Number, Series
 from graders.spec import Case, Exercise, Mistake
-from shoplab import ads, customers
-from shoplab.funnel import repurchase_rate
-from shoplab.metrics import paid
+from shoplab import ads, customers, metrics
+from shoplab.metrics import paid, repurchase_rate
 
 YEAR = 2025
 WIN_BACK = "PR002"  # the win-back coupon batch
@@ -52,7 +51,7 @@ def _month1_with_legacy(data) -> pd.Series:
 
 def _month1_orders(data) -> pd.Series:
     """The misconception: month-1 paid orders of the cohort ÷ cohort size."""
-    first = customers.new_customer_first_orders(data.orders, data.customers)
+    first = metrics.new_customer_first_orders(data.orders, data.customers)
     cohort = first.set_index("customer_id")["order_time"].dt.to_period("M")
     bought = paid(data.orders)
     bought = bought[bought["customer_id"].isin(cohort.index)]
@@ -70,11 +69,11 @@ def _recency_from_first(data) -> pd.Series:
 
 
 def _ltv_parts(data) -> dict:
-    margin = float(ads.unit_economics(data.orders, data.order_items, data.products, data.fees,
-                                      data.shipments)["contribution_margin"])
+    margin = float(metrics.unit_economics(data.orders, data.order_items, data.products,
+                                          data.fees, data.shipments)["contribution_margin"])
     spend = float(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "spend"].sum())
     clicks = int(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "clicks"].sum())
-    new = int(ads.new_customers_by_year(data.orders, data.customers)[YEAR])
+    new = int(metrics.new_customers_by_year(data.orders, data.customers)[YEAR])
     return {
         "margin": customers.margin_per_customer(data.orders, YEAR, margin),
         "revenue": customers.margin_per_customer(data.orders, YEAR, 1.0),
@@ -102,8 +101,8 @@ def _ltv_cac(value="margin", cac="cac", first_year=True):
 
 def _win_back(data, margin_key="contribution_margin") -> tuple[float, float]:
     """(average redeemed order, contribution or gross margin) of the win-back coupon."""
-    shares = ads.unit_economics(data.orders, data.order_items, data.products, data.fees,
-                                data.shipments)
+    shares = metrics.unit_economics(data.orders, data.order_items, data.products, data.fees,
+                                    data.shipments)
     batch = customers.coupon_redemption(data.coupons, data.orders, WIN_BACK)
     return batch["average_order"], float(shares[margin_key])
 

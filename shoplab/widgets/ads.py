@@ -15,10 +15,15 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from shoplab import ads
+from shoplab import ads, charts
+from shoplab.widgets.base import LessonWidget
 
 BARS, BREAK_EVEN = range(2)
 SLIDER_RANGE = 3.0  # sliders reach this multiple of the channel's current daily spend
+# The plan's readout table: header → (column of `ads.plan`, how it is shown).
+PLAN_COLUMNS = {"spend": ("spend", charts.fmt("yen")), "orders": ("orders", charts.fmt("count", 1)),
+                "revenue": ("revenue", charts.fmt("yen")), "ROAS": ("roas", charts.fmt("ratio")),
+                "contribution after ads": ("contribution", charts.fmt("yen"))}
 
 
 def budget_allocator(campaigns: pd.DataFrame, contribution_margin: float) -> BudgetAllocator:
@@ -26,7 +31,7 @@ def budget_allocator(campaigns: pd.DataFrame, contribution_margin: float) -> Bud
     return BudgetAllocator(campaigns, contribution_margin)
 
 
-class BudgetAllocator(widgets.VBox):
+class BudgetAllocator(LessonWidget):
     """`sliders` (ad channel → daily spend ¥), `figure` and `readout`; `table()` is the plan."""
 
     def __init__(self, campaigns: pd.DataFrame, contribution_margin: float):
@@ -43,10 +48,8 @@ class BudgetAllocator(widgets.VBox):
         }
         self.figure = self._empty_figure()
         self.readout = widgets.HTML()
-        for slider in self.sliders.values():
-            slider.observe(lambda _: self._redraw(), names="value")
-        self._redraw()
-        super().__init__([*self.sliders.values(), self.figure, self.readout])
+        super().__init__([*self.sliders.values(), self.figure, self.readout],
+                         controls=self.sliders.values())
 
     def table(self) -> pd.DataFrame:
         """The plan the sliders describe: `ads.plan` per channel and in total, per day."""
@@ -55,13 +58,15 @@ class BudgetAllocator(widgets.VBox):
 
     def _empty_figure(self) -> go.FigureWidget:
         names = [*self.curves, "blended"]
+        ratio = charts.fmt("ratio")
         fig = go.FigureWidget()
-        fig.add_trace(go.Bar(x=names, name="predicted ROAS"))
+        fig.add_trace(go.Bar(x=names, name="predicted ROAS", textposition="outside",
+                             texttemplate=charts.template("y", "ratio"), cliponaxis=False))
         fig.add_trace(go.Scatter(x=names, y=[self.break_even] * len(names), mode="lines",
-                                 name=f"break-even ROAS {self.break_even:.2f}",
+                                 name=f"break-even ROAS {ratio(self.break_even)}",
                                  line={"dash": "dash", "color": "crimson"}))
-        fig.update_layout(height=380, margin={"t": 30}, yaxis_title="ROAS (revenue ÷ spend)",
-                          legend={"orientation": "h", "y": -0.2})
+        fig.update_layout(height=380, margin={"t": 30}, legend=charts.LEGEND_BELOW)
+        fig.update_yaxes(**charts.axis("ratio", title="ROAS (revenue ÷ spend)"))
         return fig
 
     def _redraw(self) -> None:
@@ -79,14 +84,13 @@ class BudgetAllocator(widgets.VBox):
             "profitable: ads earn back more than they cost"
             if total["contribution"] > 0 else "losing money: ads cost more than they earn back"
         )
-        rows = "".join(
-            f"<tr><td>{name}</td><td>¥{r.spend:,.0f}</td><td>{r.orders:,.1f}</td>"
-            f"<td>¥{r.revenue:,.0f}</td><td>{r.roas:.2f}</td><td>¥{r.contribution:,.0f}</td></tr>"
-            for name, r in table.iterrows()
-        )
+        shown = pd.DataFrame({header: table[column]
+                              for header, (column, _) in PLAN_COLUMNS.items()})
+        formats = {header: show for header, (_, show) in PLAN_COLUMNS.items()}
+        ratio = charts.fmt("ratio")
         return (
-            "<table><tr><th>per day</th><th>spend</th><th>orders</th><th>revenue</th>"
-            f"<th>ROAS</th><th>contribution after ads</th></tr>{rows}</table>"
-            f"<p>Blended ROAS {total['roas']:.2f} against break-even {self.break_even:.2f}: "
-            f"this plan is <b>{verdict}</b> (¥{total['contribution']:,.0f} a day).</p>"
+            charts.html_table(shown, formats, index_header="per day")
+            + f"<p>Blended ROAS {ratio(total['roas'])} against break-even "
+            f"{ratio(self.break_even)}: this plan is <b>{verdict}</b> "
+            f"({charts.fmt('yen')(total['contribution'])} a day).</p>"
         )

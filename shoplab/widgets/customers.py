@@ -12,7 +12,8 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
-from shoplab import customers
+from shoplab import charts, customers
+from shoplab.widgets.base import LessonWidget
 
 RETENTION_GRID = np.linspace(0.0, 0.95, 96)
 VALUE, CURRENT, RULE = range(3)
@@ -23,7 +24,7 @@ def ltv_explorer(margin_per_year: float, retention_rate: float, cac: float) -> L
     return LtvExplorer(margin_per_year, retention_rate, cac)
 
 
-class LtvExplorer(widgets.VBox):
+class LtvExplorer(LessonWidget):
     """Controls (`retention`, `discount_rate`, `margin`, `cac`), `figure` and `readout`."""
 
     def __init__(self, margin_per_year: float, retention_rate: float, cac: float):
@@ -44,11 +45,8 @@ class LtvExplorer(widgets.VBox):
             style=style, layout=layout, continuous_update=False)
         self.readout = widgets.HTML()
         self.figure = _empty_figure()
-        for control in (self.retention, self.discount_rate, self.margin, self.cac):
-            control.observe(lambda _: self._redraw(), names="value")
-        self._redraw()
-        super().__init__([self.retention, self.discount_rate, self.margin, self.cac,
-                          self.figure, self.readout])
+        controls = [self.retention, self.discount_rate, self.margin, self.cac]
+        super().__init__([*controls, self.figure, self.readout], controls=controls)
 
     def value(self, retention):
         """A new customer's value at each retention, with the current margin and discount."""
@@ -71,20 +69,22 @@ class LtvExplorer(widgets.VBox):
             self.figure.data[RULE].y = [rule, rule]
         ratio = self.ltv_to_cac()
         verdict = ("meets" if ratio >= customers.LTV_CAC_RULE_OF_THUMB else "falls short of")
+        yen = charts.fmt("yen")
         self.readout.value = (
-            f"A new customer is worth ¥{now:,.0f} (first year's margin plus CLV); CAC is "
-            f"¥{self.cac.value:,.0f}. LTV:CAC = {ratio:.2f}:1, which {verdict} the 3:1 rule "
-            "of thumb.")
+            f"A new customer is worth {yen(now)} (first year's margin plus CLV); CAC is "
+            f"{yen(self.cac.value)}. LTV:CAC = {charts.fmt('ratio')(ratio)}:1, which {verdict} "
+            "the 3:1 rule of thumb.")
 
 
 def _empty_figure() -> go.FigureWidget:
     fig = go.Figure()
-    fig.add_trace(go.Scatter(name="value of a new customer ¥"))
+    fig.add_trace(go.Scatter(name="value of a new customer",
+                             hovertemplate=charts.template("y", "yen") + "<extra></extra>"))
     fig.add_trace(go.Scatter(name="current retention", mode="markers",
                              marker={"size": 14, "color": "black"}))
     fig.add_trace(go.Scatter(name="3 × CAC (rule of thumb)", mode="lines",
                              line={"dash": "dash", "color": "crimson"}))
-    fig.update_layout(height=400, margin={"t": 30}, xaxis_title="yearly retention",
-                      yaxis_title="¥ per customer", xaxis_tickformat=".0%",
-                      legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(height=400, margin={"t": 30}, legend=charts.LEGEND_BELOW)
+    fig.update_xaxes(**charts.axis("percent", title="yearly retention"))
+    fig.update_yaxes(**charts.axis("yen", title="value per customer"))
     return go.FigureWidget(fig)

@@ -12,16 +12,27 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from shoplab import funnel
+from shoplab import charts, funnel
+from shoplab.widgets.base import LessonWidget, range_with_label
 
 WHOLE_SHOP = "whole shop"
+# Funnel bars: the count in full (never "308.036k") and the share of the stage before.
+STAGE_TEXT = (charts.template("value", "count") + "<br>"
+              + charts.template("percentPrevious", "percent") + " of previous")
 
 
-class FunnelExplorer:
-    """Segment dropdown + month-range slider driving a funnel chart (one trace per segment).
+def funnel_explorer(sessions: pd.DataFrame) -> FunnelExplorer:
+    """The lesson widget: a segment dropdown and a month range over the sessions' funnel."""
+    return FunnelExplorer(sessions)
 
-    `segment`, `period` and `figure` are public so tests can move the controls from code.
-    """
+
+def drop_off_what_if(counts: pd.Series, aov: float, step: str | None = None) -> DropOffWhatIf:
+    """The lesson widget: a slider cutting `step`'s drop-off (the leakiest by default)."""
+    return DropOffWhatIf(counts, aov, step)
+
+
+class FunnelExplorer(LessonWidget):
+    """Controls (`segment`, `period`) and `figure`, one funnel trace per segment value."""
 
     def __init__(self, sessions: pd.DataFrame):
         self._sessions = sessions.assign(month=sessions["start_time"].dt.to_period("M"))
@@ -31,14 +42,13 @@ class FunnelExplorer:
         )
         self.period = widgets.SelectionRangeSlider(
             options=[(str(month), month) for month in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False, layout=widgets.Layout(width="95%"),
+            description="Months", continuous_update=False, layout=widgets.Layout(width="75%"),
         )
         self.figure = go.FigureWidget(layout=go.Layout(
             height=440, margin={"t": 60, "l": 120}, legend_title_text="segment"))
-        self.segment.observe(self._redraw, names="value")
-        self.period.observe(self._redraw, names="value")
-        self._redraw()
-        self.box = widgets.VBox([self.segment, self.period, self.figure])
+        self.figure.update_xaxes(**charts.axis("count"))
+        super().__init__([self.segment, range_with_label(self.period), self.figure],
+                         controls=[self.segment, self.period])
 
     def selected(self) -> pd.DataFrame:
         """The sessions in the chosen months."""
@@ -54,10 +64,10 @@ class FunnelExplorer:
         return {str(value): funnel.stage_counts(group)
                 for value, group in chosen.groupby(self.segment.value)}
 
-    def _redraw(self, _change=None) -> None:
+    def _redraw(self) -> None:
         labels = [funnel.STAGE_LABELS[stage] for stage in funnel.STAGES]
-        traces = [go.Funnel(name=name, y=labels, x=counts.tolist(),
-                            textinfo="value+percent previous")
+        traces = [go.Funnel(name=name, y=labels, x=counts.tolist(), texttemplate=STAGE_TEXT,
+                            hovertemplate=f"{name}<br>%{{y}}: {STAGE_TEXT}<extra></extra>")
                   for name, counts in self.counts().items()]
         start, end = self.period.value
         with self.figure.batch_update():
@@ -65,17 +75,10 @@ class FunnelExplorer:
             self.figure.add_traces(traces)
             self.figure.layout.title = f"Sessions at each stage, {start} to {end}"
 
-    def _ipython_display_(self):
-        from IPython.display import display
 
-        display(self.box)
-
-
-class DropOffWhatIf:
-    """A slider for the % cut in one step's drop-off → extra paid orders and GMV.
-
-    `cut` (a fraction, 0 to 1), `figure` and `readout` are public for tests.
-    """
+class DropOffWhatIf(LessonWidget):
+    """A slider for the % cut in one step's drop-off (`cut`, a fraction 0 to 1) → extra paid
+    orders and GMV, in `figure` and `readout`."""
 
     def __init__(self, counts: pd.Series, aov: float, step: str | None = None):
         self._counts, self._aov = counts, aov
@@ -86,31 +89,28 @@ class DropOffWhatIf:
         )
         self.readout = widgets.HTML()
         self.figure = go.FigureWidget(
-            data=[go.Bar(x=["now", "what-if"], texttemplate="¥%{y:,.0f}", textposition="auto")],
-            layout=go.Layout(height=380, yaxis_title="GMV (¥)", yaxis_tickformat=",.0f"),
+            data=[go.Bar(x=["now", "what-if"], texttemplate=charts.template("y", "yen"),
+                         textposition="auto")],
+            layout=go.Layout(height=380),
         )
-        self.cut.observe(self._redraw, names="value")
-        self._redraw()
-        self.box = widgets.VBox([self.cut, self.readout, self.figure])
+        self.figure.update_yaxes(**charts.axis("yen", title="GMV"))
+        super().__init__([self.cut, self.readout, self.figure], controls=[self.cut])
 
     def result(self) -> dict:
         """Extra orders and GMV at the slider's cut (see `funnel.what_if_fewer_drop_offs`)."""
         return funnel.what_if_fewer_drop_offs(self._counts, self.step, self.cut.value, self._aov)
 
-    def _redraw(self, _change=None) -> None:
+    def _redraw(self) -> None:
         result = self.result()
         now = float(self._counts["paid"]) * self._aov
+        yen = charts.fmt("yen")
         with self.figure.batch_update():
             self.figure.data[0].y = [now, now + result["extra_gmv"]]
             self.figure.layout.title = (
                 f"Cut {self.step} drop-off by {self.cut.value:.0%}: "
-                f"+¥{result['extra_gmv']:,.0f} GMV")
+                f"+{yen(result['extra_gmv'])} GMV")
         self.readout.value = (
             f"Step <b>{self.step}</b>: conversion {result['old_conversion']:.1%} → "
             f"{result['new_conversion']:.1%}; <b>{result['extra_orders']:,.0f}</b> extra paid "
-            f"orders × AOV ¥{self._aov:,.2f} = <b>¥{result['extra_gmv']:,.0f}</b> extra GMV.")
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.box)
+            f"orders × AOV {charts.fmt('yen', 2)(self._aov)} = <b>{yen(result['extra_gmv'])}</b> "
+            "extra GMV.")

@@ -13,7 +13,9 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from shoplab import charts
 from shoplab import inventory as inv
+from shoplab.widgets.base import LessonWidget
 
 ON_HAND, REORDER_POINT, SAFETY_STOCK, STOCKOUTS = range(4)
 
@@ -25,7 +27,7 @@ def reorder_planner(inventory: pd.DataFrame, products: pd.DataFrame,
     return ReorderPlanner(inventory, products, purchase_orders, start, end)
 
 
-class ReorderPlanner(widgets.VBox):
+class ReorderPlanner(LessonWidget):
     """Controls (`sku`, `service_level`, `lead_time`), `figure` and `readout`."""
 
     def __init__(self, inventory, products, purchase_orders, start, end):
@@ -33,7 +35,7 @@ class ReorderPlanner(widgets.VBox):
         self._demand = inv.demand_stats(inventory, products, start, end).dropna()
         self._lead = inv.lead_time_stats(purchase_orders)["mean"]
         names = products.set_index("sku")["name"]
-        style, layout = {"description_width": "110px"}, widgets.Layout(width="420px")
+        style, layout = {"description_width": "130px"}, widgets.Layout(width="440px")
         self.sku = widgets.Dropdown(
             options=[(f"{sku} {names[sku]}", sku) for sku in self._demand.index],
             description="SKU", style=style, layout=layout)
@@ -44,22 +46,18 @@ class ReorderPlanner(widgets.VBox):
                                            style=style, layout=layout, continuous_update=False)
         self.readout = widgets.HTML()
         self.figure = _empty_figure()
-        self._loading = False
-        self._load_sku()
-        self.sku.observe(lambda _: self._load_sku(), names="value")
-        for control in (self.service_level, self.lead_time):
-            control.observe(lambda _: self._redraw(), names="value")
+        self._reset_lead_time()
+        self.sku.observe(self._sku_chosen, names="value")
         super().__init__([self.sku, self.service_level, self.lead_time, self.figure,
-                          self.readout])
+                          self.readout], controls=[self.service_level, self.lead_time])
 
-    def _load_sku(self) -> None:
-        """Set the lead time to the SKU's mean from its purchase orders, then redraw."""
-        self._loading = True
-        try:
-            self.lead_time.value = round(float(self._lead[self.sku.value]))
-        finally:
-            self._loading = False
-        self._redraw()
+    def _reset_lead_time(self) -> None:
+        """Start the lead time at the chosen SKU's mean from its purchase orders."""
+        self.lead_time.value = round(float(self._lead[self.sku.value]))
+
+    def _sku_chosen(self, _change) -> None:
+        with self.holding_redraw():
+            self._reset_lead_time()
 
     def levels(self) -> dict:
         """Mean and σ of daily demand, z, safety stock and reorder point for the controls."""
@@ -70,8 +68,6 @@ class ReorderPlanner(widgets.VBox):
                 "reorder_point": inv.reorder_point(mean, self.lead_time.value, safety)}
 
     def _redraw(self) -> None:
-        if self._loading:
-            return
         rows = self._stock[self._stock["sku"] == self.sku.value]
         out = rows[rows["stockout"]]
         level = self.levels()
@@ -102,6 +98,6 @@ def _empty_figure() -> go.FigureWidget:
     fig.add_scatter(name="safety stock", mode="lines", line={"dash": "dot", "color": "orange"})
     fig.add_scatter(name="stock-out day", mode="markers",
                     marker={"color": "black", "symbol": "x", "size": 9})
-    fig.update_layout(height=400, margin={"t": 30}, yaxis_title="units",
-                      legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(height=400, margin={"t": 30}, legend=charts.LEGEND_BELOW)
+    fig.update_yaxes(**charts.axis("count", title="units"))
     return go.FigureWidget(fig)

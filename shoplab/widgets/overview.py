@@ -11,24 +11,26 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from shoplab.charts import daily_gmv, festival_annotations
+from shoplab import charts
+from shoplab.widgets.base import LessonWidget, range_with_label
 
 ALL_CHANNELS = "all channels"
 
 
-class GmvOverview:
-    """Channel dropdown + date-range slider driving a daily-GMV line chart.
+def gmv_overview(orders: pd.DataFrame) -> GmvOverview:
+    """The lesson widget: a channel dropdown and a date-range slider over daily GMV."""
+    return GmvOverview(orders)
 
-    `channel`, `period` and `figure` are public so tests (and curious learners) can move the
-    controls from code; display the object itself to get the whole widget.
-    """
+
+class GmvOverview(LessonWidget):
+    """Controls (`channel`, `period`) and `figure`; `selected()` is the charted series."""
 
     def __init__(self, orders: pd.DataFrame):
         channels = sorted(orders["channel"].dropna().unique())
         # One daily series per choice, computed once: redrawing then only slices.
-        self._daily = {ALL_CHANNELS: daily_gmv(orders)}
+        self._daily = {ALL_CHANNELS: charts.daily_gmv(orders)}
         for channel in channels:
-            self._daily[channel] = daily_gmv(orders[orders["channel"] == channel])
+            self._daily[channel] = charts.daily_gmv(orders[orders["channel"] == channel])
         days = self._daily[ALL_CHANNELS].index
         self.channel = widgets.Dropdown(
             options=[ALL_CHANNELS, *channels], value=ALL_CHANNELS, description="Channel"
@@ -38,20 +40,17 @@ class GmvOverview:
             index=(0, len(days) - 1),
             description="Dates",
             continuous_update=False,
-            layout=widgets.Layout(width="95%"),
+            layout=widgets.Layout(width="75%"),
         )
         self.figure = go.FigureWidget(
-            data=[go.Scatter(mode="lines", name="GMV", line={"width": 1.5})],
-            layout=go.Layout(
-                height=420, margin={"t": 60, "b": 40},
-                xaxis_title="day", yaxis_title="GMV (¥)", yaxis_tickformat=",.0f",
-                hovermode="x",
-            ),
+            data=[go.Scatter(mode="lines", name="GMV", line={"width": 1.5},
+                             hovertemplate=charts.template("y", "yen") + "<extra></extra>")],
+            layout=go.Layout(height=420, margin={"t": 60, "b": 40}, hovermode="x",
+                             xaxis_title="day"),
         )
-        self.channel.observe(self._redraw, names="value")
-        self.period.observe(self._redraw, names="value")
-        self._redraw()
-        self.box = widgets.VBox([widgets.HBox([self.channel]), self.period, self.figure])
+        self.figure.update_yaxes(**charts.axis("yen", title="GMV"))
+        super().__init__([widgets.HBox([self.channel]), range_with_label(self.period), self.figure],
+                         controls=[self.channel, self.period])
 
     def selected(self) -> pd.Series:
         """Daily GMV for the chosen channel and dates (the numbers on the chart)."""
@@ -59,20 +58,14 @@ class GmvOverview:
         daily = self._daily[self.channel.value]
         return daily[(daily.index >= start) & (daily.index <= end)]
 
-    def _redraw(self, _change=None) -> None:
+    def _redraw(self) -> None:
         daily = self.selected()
         start, end = self.period.value
         with self.figure.batch_update():
             self.figure.data[0].x = daily.index
             self.figure.data[0].y = daily.to_numpy()
-            self.figure.layout.annotations = festival_annotations(daily)
+            self.figure.layout.annotations = charts.festival_annotations(daily)
             self.figure.layout.title = (
                 f"GMV {self.channel.value}, {start:%Y-%m-%d} to {end:%Y-%m-%d}: "
-                f"¥{daily.sum():,.0f}"
+                f"{charts.fmt('yen')(daily.sum())}"
             )
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.box)
-

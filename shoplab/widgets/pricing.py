@@ -2,14 +2,19 @@
 
 Demand is a constant-elasticity curve through one anchor point — the SKU's list price and the
 weekly units the price test's fit predicts there — so moving the elasticity slider swings the
-curve around that point. The figure shows weekly demand, revenue and gross profit against
-price, marks the current price and the profit-maximising price from the markup rule, and the
-readout compares the two.
+curve around that point. The figure shows weekly demand (top panel, units) and revenue and
+gross profit (bottom panel, ¥) against one price axis — two panels, not a second y axis, so
+neither quantity borrows the other's gridlines or zero — marks the current price and the
+profit-maximising price from the markup rule, and the readout compares the two.
+
+The price and cost sliders step in whole ¥ (or in the fen the list price is quoted in) from a
+bound on that grid, so a learner who moves the price away can always move it back to ¥199.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import ipywidgets as widgets
 import numpy as np
@@ -17,7 +22,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from shoplab import pricing
+from shoplab import charts, pricing
+from shoplab.widgets.base import LessonWidget
 
 GRID_POINTS = 300
 DEMAND, REVENUE, PROFIT, CURRENT, OPTIMUM = range(5)
@@ -28,7 +34,7 @@ def price_explorer(products: pd.DataFrame, price_tests: pd.DataFrame) -> PriceEx
     return PriceExplorer(products, price_tests)
 
 
-class PriceExplorer(widgets.VBox):
+class PriceExplorer(LessonWidget):
     """Controls (`sku`, `price`, `unit_cost`, `elasticity`), `figure` and `readout`."""
 
     def __init__(self, products: pd.DataFrame, price_tests: pd.DataFrame):
@@ -51,42 +57,36 @@ class PriceExplorer(widgets.VBox):
         )
         style = {"description_width": "110px"}
         layout = widgets.Layout(width="420px")
-        self.price = widgets.FloatSlider(description="Price ¥", step=1, style=style,
-                                         layout=layout, continuous_update=False)
-        self.unit_cost = widgets.FloatSlider(description="Unit cost ¥", step=1, style=style,
+        # price and cost get their bounds and steps per SKU (`_place`); the elasticity steps
+        # by 0.01, the precision it is fitted to, so the fitted value stays reachable
+        self.price = widgets.FloatSlider(description="Price ¥", style=style, layout=layout,
+                                         continuous_update=False)
+        self.unit_cost = widgets.FloatSlider(description="Unit cost ¥", style=style,
                                              layout=layout, continuous_update=False)
         self.elasticity = widgets.FloatSlider(description="Elasticity", min=-5, max=-0.2,
-                                              step=0.05, style=style, layout=layout,
+                                              step=0.01, style=style, layout=layout,
                                               continuous_update=False)
         self.readout = widgets.HTML()
         self.figure = _empty_figure()
-        self._loading = False
-        self._load_sku()
-        self.sku.observe(lambda _: self._load_sku(), names="value")
-        for control in (self.price, self.unit_cost, self.elasticity):
-            control.observe(lambda _: self._redraw(), names="value")
-        super().__init__([self.sku, self.price, self.unit_cost, self.elasticity,
-                          self.figure, self.readout])
+        self._reset_controls()
+        self.sku.observe(self._sku_chosen, names="value")
+        controls = [self.price, self.unit_cost, self.elasticity]
+        super().__init__([self.sku, *controls, self.figure, self.readout], controls=controls)
 
     @property
     def anchor(self) -> dict:
         return self._start[self.sku.value]
 
-    def _load_sku(self) -> None:
+    def _reset_controls(self) -> None:
         """Reset the sliders to the chosen SKU's list price, cost and fitted elasticity."""
         start = self.anchor
-        self._loading = True
-        try:
-            for slider, top in ((self.price, 2.5), (self.unit_cost, 1.5)):
-                slider.min = 0.0  # first, so a lower max never falls below the old min
-                slider.max = top * start["price"]
-            self.price.min = 0.4 * start["price"]
-            self.price.value = start["price"]
-            self.unit_cost.value = start["unit_cost"]
-            self.elasticity.value = start["elasticity"]
-        finally:
-            self._loading = False
-        self._redraw()
+        _place(self.price, 0.4 * start["price"], 2.5 * start["price"], start["price"])
+        _place(self.unit_cost, 0.0, 1.5 * start["price"], start["unit_cost"])
+        self.elasticity.value = start["elasticity"]
+
+    def _sku_chosen(self, _change) -> None:
+        with self.holding_redraw():
+            self._reset_controls()
 
     def units(self, price):
         """Weekly units on the current curve: anchored at the SKU's list price."""
@@ -98,8 +98,6 @@ class PriceExplorer(widgets.VBox):
         return pricing.profit_maximising_price(self.unit_cost.value, self.elasticity.value)
 
     def _redraw(self) -> None:
-        if self._loading:
-            return
         cost, price, best = self.unit_cost.value, self.price.value, self.optimum()
         grid = np.linspace(self.price.min, self.price.max, GRID_POINTS)
         units = self.units(grid)
@@ -117,32 +115,52 @@ class PriceExplorer(widgets.VBox):
         self.readout.value = self._readout(price, now, best)
 
     def _readout(self, price: float, now: float, best: float) -> str:
-        lines = [f"At ¥{price:,.0f}: {float(self.units(price)):,.0f} units a week, "
-                 f"gross profit ¥{now:,.0f} a week."]
+        yen = charts.fmt("yen")
+        lines = [f"At {yen(price)}: {float(self.units(price)):,.0f} units a week, "
+                 f"gross profit {yen(now)} a week."]
         if not math.isfinite(best):
             lines.append("Demand is inelastic (elasticity ≥ −1): every price rise adds profit, "
                          "so there is no finite profit-maximising price.")
         else:
             top = float(pricing.unit_profit(best, self.unit_cost.value, self.units(best)))
-            lines.append(f"Profit-maximising price p* = c·e/(1+e) = ¥{best:,.2f}: "
-                         f"gross profit ¥{top:,.0f} a week ({top - now:+,.0f} vs now).")
+            change = yen(top - now) if top < now else "+" + yen(top - now)
+            lines.append(f"Profit-maximising price p* = c·e/(1+e) = {charts.fmt('yen', 2)(best)}: "
+                         f"gross profit {yen(top)} a week ({change} vs now).")
             if not self.price.min <= best <= self.price.max:
                 lines.append("p* lies outside the chart's price range.")
         return "<br>".join(lines)
 
 
+def _place(slider: widgets.FloatSlider, low: float, high: float, value: float) -> None:
+    """Give `slider` bounds around `low`..`high` on a grid of steps that passes through
+    `value`: whole ¥ for a whole-¥ value, else 0.1 or 0.01 (fen). A bound off the grid (0.4 ×
+    ¥199 = ¥79.6) would make every step land off it: 79.6, 80.6, … 198.6, 199.6, never 199."""
+    places = max(0, -Decimal(str(round(value, 2))).normalize().as_tuple().exponent)
+    step = 10.0 ** -places
+    slider.min = 0.0  # first, so a lower max never falls below the old min
+    slider.max = round(math.ceil(high / step) * step, places)
+    slider.min = round(math.floor(low / step) * step, places)
+    slider.step = step
+    slider.readout_format = f",.{places}f"  # ¥417, not 417.00
+    slider.value = value
+
+
 def _empty_figure() -> go.FigureWidget:
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Scatter(name="demand (units/week)", line={"dash": "dot"}), secondary_y=True)
-    fig.add_trace(go.Scatter(name="revenue ¥/week"), secondary_y=False)
-    fig.add_trace(go.Scatter(name="gross profit ¥/week"), secondary_y=False)
-    fig.add_trace(go.Scatter(name="current price", mode="markers",
-                             marker={"size": 12, "color": "black"}), secondary_y=False)
-    fig.add_trace(go.Scatter(name="profit-maximising price", mode="markers",
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.35, 0.65],
+                        vertical_spacing=0.06)
+    fig.add_trace(go.Scatter(name="demand (units/week)", line={"dash": "dot"},
+                             hovertemplate=charts.template("y", "count") + " units<extra></extra>"),
+                  row=1, col=1)
+    money = charts.template("y", "yen") + "<extra></extra>"
+    fig.add_trace(go.Scatter(name="revenue ¥/week", hovertemplate=money), row=2, col=1)
+    fig.add_trace(go.Scatter(name="gross profit ¥/week", hovertemplate=money), row=2, col=1)
+    fig.add_trace(go.Scatter(name="current price", mode="markers", hovertemplate=money,
+                             marker={"size": 12, "color": "black"}), row=2, col=1)
+    fig.add_trace(go.Scatter(name="profit-maximising price", mode="markers", hovertemplate=money,
                              marker={"size": 16, "symbol": "star", "color": "crimson"}),
-                  secondary_y=False)
-    fig.update_layout(height=420, margin={"t": 30}, xaxis_title="price ¥",
-                      legend={"orientation": "h", "y": -0.2})
-    fig.update_yaxes(title_text="¥ per week", secondary_y=False)
-    fig.update_yaxes(title_text="units per week", secondary_y=True)
+                  row=2, col=1)
+    fig.update_layout(height=480, margin={"t": 30}, legend=charts.LEGEND_BELOW)
+    fig.update_yaxes(**charts.axis("count", title="units per week"), row=1, col=1)
+    fig.update_yaxes(**charts.axis("yen", title="¥ per week"), row=2, col=1)
+    fig.update_xaxes(**charts.axis("yen", title="price"), row=2, col=1)
     return go.FigureWidget(fig)

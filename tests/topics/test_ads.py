@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shoplab import ads, load_table
+from shoplab import ads, load_table, metrics
 from shoplab.widgets.ads import BREAK_EVEN, budget_allocator
 
 
@@ -16,7 +16,7 @@ def test_metric_tree_on_a_hand_worked_campaign():
     assert ads.click_through_rate(400, 20_000) == pytest.approx(0.02)  # 400 / 20,000
     assert ads.cost_per_click(1200, 400) == pytest.approx(3.0)  # 1,200 / 400
     assert ads.cost_per_mille(1200, 20_000) == pytest.approx(60.0)  # 1,200 / 20,000 × 1,000
-    assert ads.conversion_rate(12, 400) == pytest.approx(0.03)  # 12 / 400
+    assert metrics.conversion_rate(12, 400) == pytest.approx(0.03)  # 12 / 400
     assert ads.cost_per_acquisition(1200, 12) == pytest.approx(100.0)  # 1,200 / 12
     assert ads.return_on_ad_spend(3600, 1200) == pytest.approx(3.0)  # 3,600 / 1,200
 
@@ -32,7 +32,7 @@ def test_roas_is_not_profit_roi():
 def test_nothing_bought_is_an_infinite_cost_and_a_zero_rate():
     assert ads.cost_per_click(300, 0) == math.inf
     assert ads.cost_per_acquisition(300, 0) == math.inf
-    assert ads.conversion_rate(0, 0) == 0.0
+    assert metrics.conversion_rate(0, 0) == 0.0
     assert ads.return_on_ad_spend(0, 0) == 0.0
 
 
@@ -57,34 +57,10 @@ def test_campaign_metrics_sum_days_before_dividing():
     assert table.at["B", "cpm"] == pytest.approx(80.0)  # 40 / 500 × 1,000
 
 
-def test_unit_economics_of_a_tiny_shop():
-    orders = pd.DataFrame({
-        "order_id": ["O1", "O2", "O3"], "customer_id": ["C1", "C2", "C3"],
-        "order_time": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]),
-        "channel": ["platform", "livestream", "platform"],
-        "status": ["completed", "refunded", "cancelled"],
-        "order_amount": [100.0, 200.0, 50.0], "shipping_fee": [0.0, 6.0, 0.0],
-    })
-    items = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "sku": ["A", "B", "A"],
-                          "quantity": [2, 1, 1]})
-    products = pd.DataFrame({"sku": ["A", "B"], "unit_cost": [20.0, 80.0]})
-    fees = pd.DataFrame({"channel": ["platform", "livestream"],
-                         "commission_rate": [0.05, 0.08], "payment_fee_rate": [0.006, 0.006]})
-    shipments = pd.DataFrame({"order_id": ["O1", "O2"], "shipping_cost": [8.0, 10.0]})
-    shares = ads.unit_economics(orders, items, products, fees, shipments)
-    # GMV = 100 + 200 = 300 (the cancelled order was never paid)
-    # product cost 2 × 20 + 1 × 80 = 120 (O2 was refunded, but its goods are written off, not
-    # restocked); commission 100×0.05 + 200×0.08 = 21; payment fees 300 × 0.006 = 1.8;
-    # shipping 8 + 10 − 6 = 12; returns 200
-    # contribution = 300 − 120 − 21 − 1.8 − 12 − 200 = −54.8 → −54.8 / 300 ≈ −0.1827:
-    # one refund in two orders pays the money back AND loses the goods, so this shop loses
-    assert shares["product_cost"] == pytest.approx(120 / 300)
-    assert shares["shipping"] == pytest.approx(12 / 300)
-    assert shares["contribution_margin"] == pytest.approx(-54.8 / 300)
-    assert shares["gross_margin"] == pytest.approx(180 / 300)  # 1 − 120 / 300
-    # new customers: C1 and C2 (C3 never paid); ¥500 of ads / 2 = ¥250 each
-    assert list(ads.first_paid_orders(orders)["customer_id"]) == ["C1", "C2"]
+def test_cac_is_ad_spend_per_new_customer():
+    # ¥500 of ads won 2 new customers: ¥250 each; nobody new is an infinite cost
     assert ads.customer_acquisition_cost(500.0, 2) == pytest.approx(250.0)
+    assert ads.customer_acquisition_cost(500.0, 0) == math.inf
 
 
 def test_fit_recovers_a_known_response_curve():
@@ -180,8 +156,8 @@ def shop():
 
 
 def test_some_campaigns_lose_money_and_others_make_it(shop):
-    margin = ads.unit_economics(shop["orders"], shop["order_items"], shop["products"],
-                                shop["fees"], shop["shipments"])["contribution_margin"]
+    margin = metrics.unit_economics(shop["orders"], shop["order_items"], shop["products"],
+                                    shop["fees"], shop["shipments"])["contribution_margin"]
     assert 0 < margin < 1
     roas = ads.campaign_metrics(shop["ad_campaigns"])["roas"]
     below = roas < ads.break_even_roas(margin)
@@ -200,6 +176,6 @@ def test_every_campaign_has_diminishing_returns(shop):
 def test_long_tail_keywords_are_clicked_and_bought_from_more_often():
     kw = load_table("keywords").groupby("keyword_type")[["impressions", "clicks", "orders"]].sum()
     ctr = ads.click_through_rate(kw["clicks"], kw["impressions"])
-    cvr = ads.conversion_rate(kw["orders"], kw["clicks"])
+    cvr = metrics.conversion_rate(kw["orders"], kw["clicks"])
     assert ctr["long_tail"] > ctr["head"] and cvr["long_tail"] > cvr["head"]
     assert kw.at["head", "impressions"] > kw.at["long_tail", "impressions"]

@@ -5,7 +5,7 @@ import pytest
 
 from shoplab import load_table, metrics
 from shoplab.charts import daily_gmv, festivals_between
-from shoplab.widgets.overview import ALL_CHANNELS, GmvOverview
+from shoplab.widgets.overview import ALL_CHANNELS, gmv_overview
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ def orders():
 
 @pytest.fixture
 def overview(orders):
-    return GmvOverview(orders)
+    return gmv_overview(orders)
 
 
 def charted_total(widget) -> float:
@@ -100,3 +100,12 @@ def test_80s_and_90s_buyers_are_the_main_force(orders):
 def test_gmv_grows_from_the_first_year_to_the_second(orders):
     by_year = orders.groupby(orders.order_time.dt.year).apply(metrics.gmv)
     assert by_year.iloc[-1] > by_year.iloc[0]
+
+
+def test_the_chosen_dates_are_written_out_in_full(overview):
+    """The slider's own readout clipped "2024-01-01 – 2025-12-31"; a label beside it grows."""
+    label = overview.children[1].children[1]
+    assert overview.period.readout is False
+    assert label.value == "2024-01-01 – 2025-12-31"
+    overview.period.value = (pd.Timestamp("2024-06-01"), pd.Timestamp("2024-06-30"))
+    assert label.value == "2024-06-01 – 2024-06-30"

@@ -305,3 +305,48 @@ def test_the_charm_test_measured_from_the_orders_ties_out():
     assert off_list.sum() >= 2
     assert ((at_list - table.revenue_per_week).abs()[off_list] > 0).all()
     assert (at_list - table.revenue_per_week).abs().max() > 0.05 * table.revenue_per_week.max()
+
+
+def test_price_and_cost_sliders_step_back_to_the_list_price():
+    """0.4 × ¥199 = ¥79.6: a bound off the whole-¥ grid made every step miss ¥199."""
+    products = pd.DataFrame({"sku": ["W", "S"], "name": ["wok", "spatula set"],
+                             "unit_cost": [82.5, 11.35], "list_price": [199.0, 39.9]})
+    rows = [(sku, p, 1e5 * p ** -2.0) for sku, base in (("W", 199.0), ("S", 39.9))
+            for p in (0.9 * base, base, 1.1 * base)]
+    explorer = price_explorer(products, pd.DataFrame(rows, columns=["sku", "price", "units"]))
+    for sku, price, cost in (("W", 199.0, 82.5), ("S", 39.9, 11.35)):
+        explorer.sku.value = sku
+        assert (explorer.price.value, explorer.unit_cost.value) == (price, cost)
+        for slider in (explorer.price, explorer.unit_cost):
+            steps = (slider.value - slider.min) / slider.step
+            assert steps == pytest.approx(round(steps), abs=1e-6), (sku, slider.description)
+            top = (slider.max - slider.min) / slider.step
+            assert top == pytest.approx(round(top), abs=1e-6)
+    assert explorer.price.step == pytest.approx(0.1) and explorer.unit_cost.step == 0.01
+    explorer.sku.value = "W"
+    assert explorer.price.step == 1 and explorer.price.min == 79.0
+
+
+def test_demand_has_its_own_panel_not_a_second_axis(explorer):
+    fig = explorer.figure
+    assert fig.data[DEMAND].yaxis == "y" and fig.data[PROFIT].yaxis == "y2"
+    assert fig.layout.yaxis.overlaying is None and fig.layout.yaxis2.overlaying is None
+    assert fig.layout.yaxis.rangemode == "tozero"  # no demand below zero
+    assert fig.layout.yaxis2.tickprefix == "¥"
+
+
+def test_slider_readouts_show_the_price_as_quoted(explorer):
+    assert explorer.price.readout_format == ",.0f"  # ¥99, not 99.00
+    explorer.sku.value = "B"
+    assert explorer.price.readout_format == ",.0f"
+
+
+def test_the_fitted_elasticity_is_on_the_sliders_grid():
+    products = pd.DataFrame({"sku": ["K"], "name": ["knife"], "unit_cost": [60.0],
+                             "list_price": [199.0]})
+    tests = pd.DataFrame([("K", p, 1e5 * p ** -1.83) for p in (179.0, 199.0, 219.0)],
+                         columns=["sku", "price", "units"])
+    slider = price_explorer(products, tests).elasticity
+    assert slider.value == pytest.approx(-1.83)
+    steps = (slider.value - slider.min) / slider.step  # −1.83 is off a 0.05 grid from −5
+    assert steps == pytest.approx(round(steps), abs=1e-6)

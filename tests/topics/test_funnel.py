@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from shoplab import funnel, load_table, metrics
-from shoplab.widgets.funnel import WHOLE_SHOP, DropOffWhatIf, FunnelExplorer
+from shoplab.widgets.funnel import WHOLE_SHOP, drop_off_what_if, funnel_explorer
 
 FLAGS = ["viewed_product", "added_to_cart", "started_checkout", "placed_order"]
 
@@ -54,19 +54,19 @@ def test_stage_counts_and_rates_by_hand():
 def test_conversion_per_session_and_per_visitor_by_hand():
     sessions, _ = tiny_shop()
     # per session: 2 paid of 6 sessions; per visitor: buyers V1, V3 of 5 visitors
-    assert funnel.conversion_rate(sessions) == pytest.approx(2 / 6)
+    assert funnel.session_conversion_rate(sessions) == pytest.approx(2 / 6)
     assert funnel.visitor_conversion_rate(sessions) == pytest.approx(2 / 5)
     # mobile: S1 paid of S1 S2 S5 S6 = 1/4; pc: S4 of S3 S4 = 1/2
     assert funnel.conversion_by(sessions, "device").to_dict() == pytest.approx(
         {"mobile": 0.25, "pc": 0.5})
-    assert funnel.conversion_rate(sessions.iloc[:0]) == 0.0
+    assert funnel.session_conversion_rate(sessions.iloc[:0]) == 0.0
 
 
 def test_gmv_identity_by_hand():
     sessions, orders = tiny_shop()
     # GMV = paid orders 100 + 300 = 400; AOV 400 / 2 = 200; 6 visits × 2/6 × 200 = 400
     assert metrics.gmv(orders) == 400
-    assert funnel.gmv_from_funnel(len(sessions), funnel.conversion_rate(sessions),
+    assert funnel.gmv_from_funnel(len(sessions), funnel.session_conversion_rate(sessions),
                                   metrics.average_order_value(orders)) == pytest.approx(400)
 
 
@@ -106,7 +106,7 @@ def test_textbook_p_value_at_196():
 
 def test_explorer_redraws_for_segment_and_dates():
     sessions, _ = tiny_shop()
-    explorer = FunnelExplorer(sessions)
+    explorer = funnel_explorer(sessions)
     assert [t.name for t in explorer.figure.data] == [WHOLE_SHOP]
     assert list(explorer.figure.data[0].x) == [6, 5, 4, 4, 3, 2]
     explorer.segment.value = "device"
@@ -122,7 +122,7 @@ def test_explorer_redraws_for_segment_and_dates():
 
 def test_what_if_slider_grows_from_zero():
     sessions, orders = tiny_shop()
-    widget = DropOffWhatIf(funnel.stage_counts(sessions), metrics.average_order_value(orders))
+    widget = drop_off_what_if(funnel.stage_counts(sessions), metrics.average_order_value(orders))
     assert widget.step == "order_to_paid"
     gains = []
     for cut in (0.0, 0.25, 0.5, 1.0):
@@ -144,7 +144,7 @@ def shop():
 
 def test_gmv_ties_out_on_the_shop_data(shop):
     sessions, orders = shop
-    visits, conversion = len(sessions), funnel.conversion_rate(sessions)
+    visits, conversion = len(sessions), funnel.session_conversion_rate(sessions)
     aov = metrics.average_order_value(orders)
     assert funnel.gmv_from_funnel(visits, conversion, aov) == pytest.approx(
         metrics.gmv(orders), rel=1e-12)
@@ -176,11 +176,11 @@ def test_retention_and_repurchase_by_hand():
                            order_time=pd.to_datetime(["2025-01-05", "2025-01-09", "2025-02-02"]))
     # paying customers C1 (S1, completed) and C3 (S4, refunded); C1's second order was
     # cancelled, so nobody has two paid orders: repurchase 0 / 2
-    assert funnel.repurchase_rate(orders) == 0.0
+    assert metrics.repurchase_rate(orders) == 0.0
     # C1 came back on 01-09 and C3 on 02-15, both after their first paid order: 2 / 2
     assert funnel.return_visit_rate(sessions, orders) == 1.0
     # a second paid order for C1 makes one repeat buyer of two
-    assert funnel.repurchase_rate(orders.assign(status="completed")) == 0.5
+    assert metrics.repurchase_rate(orders.assign(status="completed")) == 0.5
 
 
 def test_lesson_claims_on_the_shop_data(shop):
