@@ -169,7 +169,7 @@ def test_binder_postbuild_installs_the_course_and_builds_the_data(tmp_path: Path
                    timeout=600, capture_output=True)
     where = subprocess.run([str(venv / "bin" / "python"), "-c",
                             "import shoplab; print(shoplab.__file__)"],
-                           env=env, capture_output=True, text=True, check=True).stdout
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(clone)), where
     assert (clone / "datasets" / "orders.csv").exists()
 
