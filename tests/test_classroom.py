@@ -280,3 +280,13 @@ def test_a_course_level_column_follows_the_assignments(classroom, tmp_path, plug
     assert header[-1] == "Course level"
     levels = {row[header.index(key)]: row[-1] for row in rows}
     assert levels["S2026001"] == "中级" and levels["S2026002"] == "初级"  # on time, late
+
+
+def test_report_lists_every_graded_learner(classroom, tmp_path):
+    course, _, _ = classroom
+    out = tmp_path / "report.html"
+    shoplab(course, "report", CHAPTER, "--out", str(out))
+    page = out.read_text()
+    assert f"<p>{len(ROSTER)} graded submissions.</p>" in page
+    for name in ROSTER:
+        assert f"<tr><td>{name}</td>" in page
