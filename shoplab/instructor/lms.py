@@ -40,6 +40,7 @@ from shoplab.instructor.course import Course
 from shoplab.instructor.export import was_graded
 
 CANVAS_PEOPLE = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+NO_LMS_ID = "no lms_user_id in nbgrader's gradebook"
 CANVAS_ASSIGNMENT_ID = re.compile(r"\s*\(\d+\)$")  # "Pricing (1234)": Canvas's assignment id
 
 
@@ -149,9 +150,9 @@ class CanvasExport(LmsExport):
         for learner in self.learners(gradebook, assignments):
             row = rows_by_key.get(learner.lms_user_id) if learner.lms_user_id else None
             if row is None:
-                self.note_unmatched(learner, f"no Canvas row with {self.match_column} "
-                                             f"{learner.lms_user_id!r}" if learner.lms_user_id
-                                    else "no lms_user_id in nbgrader's gradebook")
+                self.note_unmatched(learner, NO_LMS_ID if not learner.lms_user_id else
+                                    f"no Canvas row with {self.match_column} "
+                                    f"{learner.lms_user_id!r}")
                 continue
             for name, score in learner.scores.items():
                 row[where[name]] = points(score)
@@ -209,7 +210,7 @@ class MoodleExport(LmsExport):
             if learner.lms_user_id:
                 matched.append(learner)
             else:
-                self.note_unmatched(learner, "no lms_user_id in nbgrader's gradebook")
+                self.note_unmatched(learner, NO_LMS_ID)
         extra = {learner.id: self.learner_columns(learner) for learner in matched}
         columns = list(dict.fromkeys(c for values in extra.values() for c in values))
         names = [a.name for a in assignments]
