@@ -22,3 +22,10 @@ c.ClearOutput.enabled = True
 # The source cell already holds the placeholder (`margin = ...`, or a function with only a
 # docstring), so the solution region is simply removed.
 c.ClearSolutions.code_stub = {"python": ""}
+
+# A learner who deleted a grade cell (or a whole exercise) is still graded: nbgrader puts the
+# gradebook's copy of each missing grade cell back (see shoplab/instructor/recovery.py).
+from shoplab.instructor.recovery import sanitize_preprocessors  # noqa: E402
+
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()

@@ -4,7 +4,7 @@
     shoplab collect ch04 downloads.zip|DIR        LMS download -> submitted/<student>/ch04/
     shoplab grade ch04 [--force] [--workers N]    autograde everything, in parallel
     shoplab feedback ch04                         feedback HTML for every graded learner
-    shoplab export ch04 --out grades.csv          grades for an LMS
+    shoplab export ch04 --out grades.csv          grades for an LMS (--canvas, --moodle)
     shoplab report ch04 --out report.html         the class report (offline HTML)
     shoplab simulate ch04 --students 40 --seed 1  a synthetic class, for demos and tests
 
@@ -158,11 +158,27 @@ def feedback(course, chapter):
 
 @course_command()
 @click.option("--out", type=click.Path(dir_okay=False), default="grades.csv", show_default=True)
-def export(course, chapter, out):
-    """Export CHAPTER's grades as a CSV for an LMS."""
+@click.option("--canvas", nargs=2, default=None, metavar="DOWNLOAD OUT",
+              type=(click.Path(exists=True, dir_okay=False), click.Path(dir_okay=False)),
+              help="Fill in the gradebook CSV downloaded from Canvas; write it to OUT.")
+@click.option("--moodle", type=click.Path(dir_okay=False), default=None, metavar="OUT",
+              help="Also write Moodle's grade-import CSV (keyed by ID number) to OUT.")
+def export(course, chapter, out, canvas, moodle):
+    """Export CHAPTER's grades as a CSV (and files Canvas and Moodle import)."""
     from shoplab.instructor.export import export_csv
+    from shoplab.instructor.lms import CanvasExport, MoodleExport, run_export
 
     click.echo(f"{export_csv(course, chapter, Path(out))} learners written to {out}")
+    jobs = [(CanvasExport, Path(canvas[1]), {"gradebook_csv": canvas[0]})] if canvas else []
+    jobs += [(MoodleExport, Path(moodle), {})] if moodle else []
+    for plugin, target, settings in jobs:
+        try:
+            exporter = run_export(course, plugin, chapter, target, **settings)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"{plugin.__name__.removesuffix('Export')} grades written to {target}")
+        for line in exporter.unmatched:
+            click.echo(f"  not matched, add to the LMS by hand: {line}")
 
 
 @course_command()

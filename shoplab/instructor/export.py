@@ -19,6 +19,13 @@ from shoplab.instructor.course import Course
 PEOPLE = ("student_id", "first_name", "last_name", "email")
 
 
+def was_graded(submission) -> bool:
+    """Whether nbgrader scored every grade cell of this submission (automatically or by
+    hand). A submission it could not grade keeps empty rows: it has no score to export."""
+    return all(grade.auto_score is not None or grade.manual_score is not None
+               for notebook in submission.notebooks for grade in notebook.grades)
+
+
 def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
     """(exercise columns, one row per submission) straight from the gradebook."""
     with Gradebook(course.config().CourseDirectory.db_url) as gradebook:
@@ -27,9 +34,9 @@ def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
                    for cell in notebook.grade_cells]
         rows = []
         for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
-            grades = [g for notebook in submission.notebooks for g in notebook.grades]
-            if any(g.auto_score is None and g.manual_score is None for g in grades):
+            if not was_graded(submission):
                 continue
+            grades = [g for notebook in submission.notebooks for g in notebook.grades]
             student = submission.student
             row = {"student_id": student.id, "first_name": student.first_name or "",
                    "last_name": student.last_name or "", "email": student.email or ""}

@@ -8,17 +8,22 @@
 * misconceptions: for each exercise, how many learners' graded results name each of its
   mistakes, with the message they saw. The engine publishes every graded result as data
   (`graders.engine.RESULT_MIME`: exercise id, points, matched mistake names) beside the
-  feedback text; the report reads that data, never the message text.
+  feedback text; the report reads that data, never the message text;
+* each graded learner's total, lowest first.
+
+The page is rendered from templates/report.html.j2 with Jinja2's autoescaping: student ids,
+exercise names and messages are text, whatever characters they hold.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections import Counter
 from pathlib import Path
 
 import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from shoplab.instructor.course import NOTEBOOK, Course
@@ -98,29 +103,18 @@ def build_report(course: Course, chapter: str) -> str:
     hits.update_layout(title="Learners per named misconception", xaxis_title="learners",
                        height=200 + 30 * len(seen))
 
-    item_rows = "".join(
-        f"<tr><td>{html.escape(c)}</td><td>{r:.0%}</td>"
-        f"<td>{'—' if d is None else f'{d:.2f}'}</td></tr>" for c, r, d in items)
-    mistake_rows = "".join(
-        f"<tr><td>{m['exercise']}</td><td>{html.escape(m['mistake'])}</td>"
-        f"<td class='n'>{m['learners']}</td><td>{html.escape(m['message'])}</td></tr>"
-        for m in mistakes)
     charts = "".join(f.to_html(full_html=False, include_plotlyjs=False)
                      for f in (scores, rates, hits))
-    return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>Shop Lab {chapter} class report</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:sans-serif;max-width:960px;margin:auto}}
-td,th{{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}}</style></head>
-<body><h1>Shop Lab — {chapter} class report</h1>
-<p>{len(rows)} graded submissions.</p>{charts}
-<h2>Exercises</h2><p>Discrimination: corrected point-biserial correlation between passing
-the exercise and the points on the other exercises.</p>
-<table id="items"><tr><th>grade cell</th><th>pass rate</th><th>discrimination</th></tr>
-{item_rows}</table>
-<h2>Misconceptions</h2><p>Learners whose graded results name the mistake.</p>
-<table id="misconceptions"><tr><th>exercise</th><th>mistake</th><th>learners</th>
-<th>message they saw</th></tr>{mistake_rows}</table></body></html>"""
+    return render(chapter=chapter, learners=rows, items=items, mistakes=mistakes,
+                  charts=Markup(charts), plotly_js=Markup(get_plotlyjs()))
+
+
+def render(**context) -> str:
+    """The report page from templates/report.html.j2. Autoescaped, so a student id, a
+    chapter or a mistake's message is shown as text, never run as markup."""
+    environment = Environment(loader=PackageLoader("shoplab.instructor", "templates"),
+                              autoescape=True, undefined=StrictUndefined)
+    return environment.get_template("report.html.j2").render(**context)
 
 
 def _max_points(course: Course, chapter: str, grade_id: str) -> float:
