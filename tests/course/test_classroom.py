@@ -21,13 +21,13 @@ from click.testing import CliRunner
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import DeduplicateIds, OverwriteCells
 
-from shoplab.cli import main
+from shoplab.instructor.cli import main
 from shoplab.instructor.course import Course
 from shoplab.instructor.lms import CanvasExport, Learner, MoodleExport, run_export
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("classroom")]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).with_name("data")
 CHAPTER = "ch00"
 NOTEBOOK = f"{CHAPTER}_exercises.ipynb"
@@ -35,7 +35,7 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 DUE = "2026-03-01 12:00:00 UTC"
 ON_TIME, LATE = "2026-03-01 11:59:00.000000 UTC", "2026-03-01 12:30:00.000000 UTC"
-# learner -> (lms_user_id, Canvas SIS User ID in tests/data/canvas_gradebook_export.csv)
+# learner -> (lms_user_id, Canvas SIS User ID in tests/course/data/canvas_gradebook_export.csv)
 ROSTER = {"ontime": "S2026001", "late": "S2026002", "nogradecell": "S2026003",
           "twice": "S2026004", "noexercise": "S2026005", "unlisted": ""}
 DELETED = "ex00_2"  # the grade cell `nogradecell` deleted and `twice` duplicated
