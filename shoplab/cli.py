@@ -3,6 +3,8 @@
     shoplab release ch04 | --all [--exchange]     generate (and publish) student notebooks
     shoplab collect ch04 downloads.zip|DIR        LMS download -> submitted/<student>/ch04/
     shoplab grade ch04 [--force] [--workers N]    autograde everything, in parallel
+                  [--shard K/N | --shards N]      ... only a stable 1/N of the class
+                  [--scheduler tcp://HOST:PORT]   ... on a Dask cluster
     shoplab feedback ch04                         feedback HTML for every graded learner
     shoplab export ch04 --out grades.csv          grades for an LMS
     shoplab report ch04 --out report.html         the class report (offline HTML)
@@ -77,25 +79,37 @@ def release(chapters, everything, exchange, course_dir):
               help="Memory limit of each student's kernel.")
 @click.option("--output-kb", type=int, default=1000, show_default=True,
               help="Output kept per cell.")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Grade only shard K of N (stable by student id), e.g. one per machine.")
+@click.option("--shards", type=int, default=None, metavar="N",
+              help="N shards, this one from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Grade on this Dask cluster instead of local workers.")
 @course_option
-def grade(chapter, workers, force, students, timeout, memory_mb, output_kb, course_dir):
+def grade(chapter, workers, force, students, timeout, memory_mb, output_kb, shard, shards,
+          scheduler, course_dir):
     """Autograde every submission of CHAPTER in parallel (resumable)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from shoplab.instructor.executors import parse_shard
     from shoplab.instructor.grading import FAILED, SKIPPED, Limits, grade_class
 
     course = _course(course_dir)
     _chapter(course, chapter)
     console = Console(stderr=True)
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeRemainingColumn(), console=console) as bar:
-        task = bar.add_task(f"grading {chapter}", total=None)
-        outcomes = grade_class(
-            course, chapter, workers=workers, force=force, only=students,
-            limits=Limits(timeout, memory_mb, output_kb),
-            on_start=lambda total: bar.update(task, total=total),
-            on_done=lambda outcome: bar.advance(task))
+    try:
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeRemainingColumn(), console=console) as bar:
+            task = bar.add_task(f"grading {chapter}", total=None)
+            outcomes = grade_class(
+                course, chapter, workers=workers, force=force, only=students,
+                limits=Limits(timeout, memory_mb, output_kb),
+                shard=parse_shard(shard, shards), scheduler=scheduler,
+                on_start=lambda total: bar.update(task, total=total),
+                on_done=lambda outcome: bar.advance(task))
+    except CourseError as error:
+        raise click.ClickException(str(error)) from None
     graded = [o for o in outcomes if o.status not in (FAILED, SKIPPED)]
     skipped = [o for o in outcomes if o.status == SKIPPED]
     click.echo(f"{chapter}: {len(graded)} graded, {len(skipped)} already graded (skipped; "
