@@ -40,7 +40,21 @@ def _chapter(course: Course, chapter: str) -> str:
         raise click.ClickException(str(error)) from None
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command: a gradebook that fails (wrong db_url, server gone) is one line."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from shoplab.instructor.gradebook_db import failure
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            raise click.ClickException(failure(error)) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Shop Lab for instructors: release, collect, grade, feed back, export, report."""
 

@@ -11,17 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 import yaml
 from nbgrader.api import Gradebook
-from postgres_support import PostgresServer
+from servers_support import DaskCluster, PostgresServer, free_port
 
 from shoplab.instructor.course import Course
 from shoplab.instructor.executors import in_shard, parse_shard
@@ -206,9 +204,7 @@ def test_a_shard_killed_with_kill_9_and_rerun_loses_and_duplicates_nothing(
 
 
 def test_wrong_db_url_is_one_clear_line_and_marks_nothing(local, tmp_path):
-    with socket.socket() as probe:  # a loopback port with no server behind it
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
+    closed = free_port()  # nothing listens there
     for url, reason in [(f"postgresql://grader:secret@127.0.0.1:{closed}/shoplab",
                          "Connection refused"),
                         ("postgres://grader@127.0.0.1/shoplab", "postgres")]:
@@ -219,6 +215,9 @@ def test_wrong_db_url_is_one_clear_line_and_marks_nothing(local, tmp_path):
         assert line.startswith("Error: cannot open the gradebook") and reason in line, line
         assert "CourseDirectory.db_url" in line and "secret" not in line, line
         assert not marked(course)
+    export = shoplab(course, "export", CHAPTER, "--out", str(tmp_path / "g.csv"), check=False)
+    assert export.returncode == 1
+    assert last_line(export).startswith("Error: the gradebook failed"), export.stderr[-2000:]
 
 
 def test_postgres_going_away_mid_run_stops_with_one_line_and_marks_only_what_it_holds(
@@ -245,69 +244,6 @@ def test_postgres_going_away_mid_run_stops_with_one_line_and_marks_only_what_it_
         assert gradebook(course) == gradebook(local)
     finally:
         server.stop()
-
-
-class DaskCluster:
-    """`dask scheduler` and `dask worker`s as separate process groups on 127.0.0.1."""
-
-    def __init__(self, workers: int, log_dir: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
-        self.log_dir = log_dir
-        self.scheduler = self._start("scheduler", "scheduler", "--host", "127.0.0.1",
-                                     "--port", self.address.rsplit(":", 1)[1])
-        self.workers = [self._start(f"worker{n}", "worker", self.address, "--host",
-                                    "127.0.0.1", "--nthreads", "1", "--nworkers", "1")
-                        for n in range(workers)]
-        self.seen: set[psutil.Process] = set()
-
-    def _start(self, name: str, *args: str) -> subprocess.Popen:
-        with open(self.log_dir / f"{name}.log", "w") as log:
-            return subprocess.Popen([str(BIN / "dask"), *args, "--no-dashboard"], env=ENV,
-                                    stdout=log, stderr=log, start_new_session=True,
-                                    cwd=self.log_dir)
-
-    def tree(self, process: subprocess.Popen) -> list[psutil.Process]:
-        """The process and all its descendants (nanny, worker, kernels), remembered."""
-        try:
-            root = psutil.Process(process.pid)
-            found = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
-        self.seen.update(found)
-        return found
-
-    def kill(self, process: subprocess.Popen) -> None:
-        """kill -9 the process group and every descendant (kernels run in their own)."""
-        tree = self.tree(process)
-        os.killpg(process.pid, signal.SIGKILL)
-        for child in tree:
-            try:
-                child.kill()
-            except psutil.NoSuchProcess:
-                pass
-        process.wait()
-
-    def stop(self) -> list[psutil.Process]:
-        """Stop everything; return whatever is still alive 10 s later (should be nothing)."""
-        for process in [*self.workers, self.scheduler]:
-            self.tree(process)
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in [*self.workers, self.scheduler]:
-            process.wait(timeout=60)
-        deadline = time.time() + 10
-        while time.time() < deadline and any(map(alive, self.seen)):
-            time.sleep(0.2)
-        return [p for p in self.seen if alive(p)]
-
-
-def alive(process: psutil.Process) -> bool:
-    try:
-        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 def test_dask_cluster_grades_identically_and_survives_a_killed_worker(
@@ -339,9 +275,7 @@ def test_dask_cluster_grades_identically_and_survives_a_killed_worker(
 
 def test_unreachable_scheduler_is_one_clear_line(local, tmp_path):
     course = course_on(tmp_path / "course", "sqlite:///gradebook.db", local)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        nowhere = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    nowhere = f"tcp://127.0.0.1:{free_port()}"
     run = shoplab(course, "grade", CHAPTER, "--scheduler", nowhere, check=False)
     assert run.returncode == 1
     assert last_line(run).startswith(f"Error: cannot reach the Dask scheduler {nowhere}")

@@ -42,10 +42,21 @@ def describe(url: str) -> str:
         return url
 
 
+def _reason(error: BaseException) -> str:
+    """The driver's own message (not SQLAlchemy's wrapping and SQL), on one line."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())
+
+
+def failure(error: BaseException) -> str:
+    """One line for a gradebook error met outside `shoplab grade` (export, report, ...)."""
+    return (f"the gradebook failed ({_reason(error)}): check CourseDirectory.db_url in "
+            "nbgrader_config.py and that its database server is running")
+
+
 def unreachable(course: Course, url: str, error: BaseException, *, mid_run: bool = False
                 ) -> GradebookError:
     """One line naming the URL, the setting to fix and the driver's reason."""
-    reason = " ".join(str(getattr(error, "orig", None) or error).split())
+    reason = _reason(error)
     where = f"CourseDirectory.db_url in {course.root / 'nbgrader_config.py'}"
     if mid_run:
         return GradebookError(

@@ -1,11 +1,14 @@
 """Autograde a whole class in parallel, resumably, with a plain list of what went wrong.
 
 Why long-lived workers: one `nbgrader autograde --student X` process per submission pays
-nbgrader's ~2 s start-up each time and is slower than serial grading. Here a pool of forked
-workers (one per core) each keeps one NbGraderAPI and grades many submissions in-process.
+nbgrader's ~2 s start-up each time and is slower than serial grading. Here each worker
+process keeps one NbGraderAPI and grades many submissions in-process with `_grade_one`;
+where those processes run (a local pool, a shard of the class, a Dask cluster) is
+`executors`' business.
 
-Safety of the gradebook (SQLite): nbgrader commits each submission's rows itself, and
-SQLite serialises the writers (we give it a 60 s lock timeout). A submission counts as
+Safety of the gradebook: nbgrader commits each submission's rows itself; SQLite serialises
+the writers (we give it a 60 s lock timeout), PostgreSQL takes concurrent ones (see
+gradebook_db for the schema's creation, done once, alone). A submission counts as
 graded only when its marker `autograded/.shoplab-graded/<chapter>/<student>.json` exists,
 written atomically *after* nbgrader finished, and it records the submitted notebook's
 modification time. A run killed at any point (kill -9) therefore resumes by re-grading the
