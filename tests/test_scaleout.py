@@ -21,7 +21,7 @@ import yaml
 from nbgrader.api import Gradebook
 from servers_support import DaskCluster, PostgresServer, free_port
 
-from shoplab.instructor.course import Course
+from shoplab.instructor.course import Course, CourseError
 from shoplab.instructor.executors import in_shard, parse_shard
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scaleout")]
@@ -165,8 +165,20 @@ def test_shards_are_a_stable_partition_of_the_class():
     assert in_shard([*students, "late"], 2, 3)[:len(shards[1])] == shards[1]
     assert parse_shard("2/3", None) == (2, 3)
     for bad in ("0/3", "4/3", "2", "a/b"):
-        with pytest.raises(Exception, match="K/N"):
+        with pytest.raises(CourseError, match="K/N"):
             parse_shard(bad, None)
+
+
+def test_shards_come_from_the_kubernetes_job_completion_index(monkeypatch):
+    monkeypatch.setenv("JOB_COMPLETION_INDEX", "0")
+    assert parse_shard(None, 2) == (1, 2)  # pod 0 grades shard 1
+    for index, shards in [("0", 0), ("1", 1)]:  # no shard at all; a pod past the last one
+        monkeypatch.setenv("JOB_COMPLETION_INDEX", index)
+        with pytest.raises(CourseError, match="completions"):
+            parse_shard(None, shards)
+    monkeypatch.delenv("JOB_COMPLETION_INDEX")
+    with pytest.raises(CourseError, match="JOB_COMPLETION_INDEX"):
+        parse_shard(None, 2)
 
 
 def test_concurrent_shards_from_the_manifest_give_the_unsharded_gradebook(

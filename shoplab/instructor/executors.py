@@ -38,13 +38,16 @@ def in_shard(students: list[str], k: int, n: int) -> list[str]:
 def parse_shard(text: str | None, shards: int | None) -> tuple[int, int] | None:
     """`--shard K/N`, or `--shards N` with K from a Kubernetes Indexed Job's
     JOB_COMPLETION_INDEX (0-based, so pod 0 grades shard 1)."""
-    if text and shards:
+    if text and shards is not None:
         raise CourseError("give --shard K/N or --shards N, not both")
-    if shards:
+    if shards is not None:
         index = os.environ.get("JOB_COMPLETION_INDEX", "")
         if not index.isdigit():
             raise CourseError("--shards N takes its shard from JOB_COMPLETION_INDEX (set by a "
                               "Kubernetes Indexed Job), which is not set here: use --shard K/N")
+        if not 0 <= int(index) < shards:
+            raise CourseError(f"JOB_COMPLETION_INDEX={index} with --shards {shards}: keep the "
+                              "Job's completions equal to --shards (write K/N with 1 <= K <= N)")
         return int(index) + 1, shards
     if not text:
         return None
