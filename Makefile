@@ -43,6 +43,7 @@ lint: setup
 
 bench: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/grading.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/scaleout.py
 
 clean:
 	rm -rf $(VENV) datasets/*.csv datasets/.build-stamp

@@ -3,6 +3,8 @@
     shoplab release ch04 | --all [--exchange]     generate (and publish) student notebooks
     shoplab collect ch04 downloads.zip|DIR        LMS download -> submitted/<student>/ch04/
     shoplab grade ch04 [--force] [--workers N]    autograde everything, in parallel
+                  [--shard K/N | --shards N]      ... only a stable 1/N of the class
+                  [--scheduler tcp://HOST:PORT]   ... on a Dask cluster
     shoplab feedback ch04                         feedback HTML for every graded learner
     shoplab export ch04 --out grades.csv          grades for an LMS (--canvas, --moodle)
     shoplab report ch04 --out report.html         the class report (offline HTML)
@@ -42,7 +44,21 @@ class ChapterType(click.ParamType):
 CHAPTER = ChapterType()
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command: a gradebook that fails (wrong db_url, server gone) is one line."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from shoplab.instructor.gradebook_db import failure
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            raise click.ClickException(failure(error)) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Shop Lab for instructors: release, collect, grade, feed back, export, report."""
 
@@ -100,11 +116,19 @@ def release(course, chapters, everything, exchange):
               help="Memory limit of each student's kernel.")
 @click.option("--output-kb", type=int, default=1000, show_default=True,
               help="Output kept per cell.")
-def grade(course, chapter, workers, force, students, timeout, memory_mb, output_kb):
+@click.option("--shard", default=None, metavar="K/N",
+              help="Grade only shard K of N (stable by student id), e.g. one per machine.")
+@click.option("--shards", type=int, default=None, metavar="N",
+              help="N shards, this one from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Grade on this Dask cluster instead of local workers.")
+def grade(course, chapter, workers, force, students, timeout, memory_mb, output_kb, shard, shards,
+          scheduler):
     """Autograde every submission of CHAPTER in parallel (resumable)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from shoplab.instructor.executors import parse_shard
     from shoplab.instructor.grading import FAILED, SKIPPED, Limits, grade_class
 
     console = Console(stderr=True)
@@ -114,6 +138,7 @@ def grade(course, chapter, workers, force, students, timeout, memory_mb, output_
         outcomes = grade_class(
             course, chapter, workers=workers, force=force, only=students,
             limits=Limits(timeout, memory_mb, output_kb),
+            shard=parse_shard(shard, shards), scheduler=scheduler,
             on_start=lambda total: bar.update(task, total=total),
             on_done=lambda outcome: bar.advance(task))
     graded = [o for o in outcomes if o.status not in (FAILED, SKIPPED)]

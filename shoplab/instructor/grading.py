@@ -1,11 +1,14 @@
 """Autograde a whole class in parallel, resumably, with a plain list of what went wrong.
 
 Why long-lived workers: one `nbgrader autograde --student X` process per submission pays
-nbgrader's ~2 s start-up each time and is slower than serial grading. Here a pool of forked
-workers (one per core) each keeps one NbGraderAPI and grades many submissions in-process.
+nbgrader's ~2 s start-up each time and is slower than serial grading. Here each worker
+process keeps one NbGraderAPI and grades many submissions in-process with `_grade_one`;
+where those processes run (a local pool, a shard of the class, a Dask cluster) is
+`executors`' business.
 
-Safety of the gradebook (SQLite): nbgrader commits each submission's rows itself, and
-SQLite serialises the writers (we give it a 60 s lock timeout). A submission counts as
+Safety of the gradebook: nbgrader commits each submission's rows itself; SQLite serialises
+the writers (we give it a 60 s lock timeout), PostgreSQL takes concurrent ones (see
+gradebook_db for the schema's creation, done once, alone). A submission counts as
 graded only when its marker `autograded/.shoplab-graded/<chapter>/<student>.json` exists,
 written atomically *after* nbgrader finished, and it records the submitted notebook's
 modification time. A run killed at any point (kill -9) therefore resumes by re-grading the
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable
@@ -90,51 +92,76 @@ def is_graded(course: Course, chapter: str, student: str) -> bool:
 
 def grade_class(course: Course, chapter: str, *, workers: int | None = None,
                 force: bool = False, only: tuple[str, ...] = (), limits: Limits = Limits(),
+                shard: tuple[int, int] | None = None, scheduler: str | None = None,
                 on_start: Callable[[int], None] = lambda total: None,
                 on_done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
-    """Grade every submission of `chapter` (or `only` these students); one Outcome each."""
+    """Grade every submission of `chapter` (or `only` these students, or shard K of N);
+    one Outcome each. The local pool, or the Dask cluster at `scheduler`, runs _grade_one."""
+    from shoplab.instructor import executors
+
     course.check_chapter(chapter)
     _register_assignment(course, chapter)
     students = [s for s in course.students(chapter) if not only or s in only]
+    if shard:
+        students = executors.in_shard(students, *shard)
     outcomes = [Outcome(s, SKIPPED) for s in students
                 if not force and is_graded(course, chapter, s)]
     todo = [s for s in students if s not in {o.student for o in outcomes}]
     on_start(len(todo))
     if todo:
-        workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-        # Import nbgrader's apps (~2-5 s) once, here: forked workers inherit it for free.
-        import nbgrader.apps.api  # noqa: F401
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, _start_worker, (course.root, limits)) as pool:
-            for outcome in pool.imap_unordered(_grade_one, [(chapter, s) for s in todo]):
-                outcomes.append(outcome)
-                on_done(outcome)
+        if scheduler:
+            run = executors.on_dask(scheduler, course.root, limits, chapter, todo)
+        else:
+            run = executors.on_local_pool(course.root, limits, chapter, todo, workers)
+        for outcome in run:
+            outcomes.append(outcome)
+            on_done(outcome)
     return sorted(outcomes, key=lambda o: o.student)
 
 
 def _register_assignment(course: Course, chapter: str) -> None:
-    """nbgrader autograde needs the assignment in the gradebook: add it once, if missing."""
+    """nbgrader autograde needs the assignment in the gradebook: add it once, if missing
+    (alone: other graders of the same class wait; see gradebook_db)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(course.config().CourseDirectory.db_url) as gradebook:
-        try:
-            gradebook.find_assignment(chapter)
-            return
-        except MissingEntry:
-            pass
-    course.generate(chapter)
+    from shoplab.instructor.gradebook_db import prepared
+
+    def register(url: str) -> None:
+        with Gradebook(url) as gradebook:
+            try:
+                gradebook.find_assignment(chapter)
+                return
+            except MissingEntry:
+                pass
+        course.generate(chapter)
+
+    prepared(course, register)
 
 
 _worker: dict = {}
 
 
 def _start_worker(root: Path, limits: Limits) -> None:
-    """Per worker: die with the parent (kill -9 included), and build one NbGraderAPI."""
+    """Per pool worker: die with the parent (kill -9 included), and build the grader."""
     try:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:  # not Linux: orphans finish their current submission and exit
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    load_grader(root, limits)
+
+
+def load_grader(root: Path, limits: Limits) -> None:
+    """This process's long-lived grader (one NbGraderAPI), built once per course, limits and
+    nbgrader_config.py (a Dask worker outlives runs, and the config may change between them)."""
+    try:
+        key = (root, limits, (Path(root) / "nbgrader_config.py").read_bytes())
+    except OSError:
+        key = (root, limits, None)  # Course.at below says what is wrong
+    if _worker.get("key") == key:
+        return
+    _worker.clear()
+    _worker["key"] = key
     try:
         course = Course.at(root)
         _worker.update(course=course, api=course.api(**limits.overrides()),
@@ -144,6 +171,13 @@ def _start_worker(root: Path, limits: Limits) -> None:
 
 
 def _grade_one(job: tuple[str, str]) -> Outcome:
+    """Grade one submission with this process's grader: the one definition every executor
+    runs. Only a submission whose grades are in the gradebook gets its marker; a gradebook
+    that stops answering raises GradebookError (the run stops, nothing is marked)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from shoplab.instructor.gradebook_db import is_gone, unreachable
+
     chapter, student = job
     if "broken" in _worker:
         return Outcome(student, FAILED, problems=[_worker["broken"]])
@@ -162,9 +196,17 @@ def _grade_one(job: tuple[str, str]) -> Outcome:
     mtime = notebook.stat().st_mtime_ns
     result = _worker["api"].autograde(chapter, student, force=True, create=True)
     if not result["success"]:
+        if is_gone(result.get("error", "") + result.get("log", "")):
+            raise unreachable(course, _worker["db_url"], RuntimeError(
+                _failure_reason(result).removeprefix("nbgrader could not grade it: ")),
+                mid_run=True)
         return Outcome(student, FAILED, problems=[_failure_reason(result)])
     autograded = course.root / "autograded" / student / chapter / notebook.name
-    outcome = Outcome(student, GRADED, *_score(chapter, student),
+    try:
+        score = _score(chapter, student)
+    except SQLAlchemyError as error:
+        raise unreachable(course, _worker["db_url"], error, mid_run=True) from None
+    outcome = Outcome(student, GRADED, *score,
                       problems=problems_in(nbformat.read(autograded, as_version=4)))
     stamp.parent.mkdir(parents=True, exist_ok=True)
     partial = stamp.with_suffix(".tmp")
