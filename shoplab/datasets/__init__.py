@@ -10,6 +10,7 @@ command that restores it.
 
 CLI:  python -m shoplab.datasets build [--out DIR]   # write all CSVs
       python -m shoplab.datasets dictionary          # regenerate datasets/README.md
+      python -m shoplab.datasets pnl                 # print the shop's P&L (its books)
       python -m shoplab.datasets manifest            # re-pin the checksums after changing
                                                      # the generator on purpose
 """
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", default=None, help="output directory (default: the data directory)")
     sub.add_parser("dictionary", help="regenerate datasets/README.md from the schema")
     sub.add_parser("manifest", help=f"re-pin datasets/{MANIFEST_NAME} to the built CSVs")
+    sub.add_parser("pnl", help="print the shop's P&L from the built CSVs (builds them if missing)")
     args = parser.parse_args(argv)
     if args.cmd == "build":
         import time
@@ -190,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.out is None:
             (out / ".build-stamp").touch()
         print(f"Built {len(SCHEMA)} tables in {out} ({time.perf_counter() - t0:.1f} s).")
+    elif args.cmd == "pnl":
+        from shoplab.shopgen.books import format_pnl
+
+        print(format_pnl(load_table))
     elif args.cmd == "manifest":
         print(f"Wrote {write_manifest(data_dir())}.")
     else:
