@@ -181,6 +181,8 @@ def ad_plan(streams: pd.DataFrame) -> pd.DataFrame:
         f = fest[active]
         if when == "festival":
             spend = budget * (f / 2.0) * rng.lognormal(0, 0.3, len(d))
+        elif when == "kol_days":  # sized per stream, not by the festival calendar
+            spend = budget * rng.lognormal(0, 0.5, len(d))
         else:
             spend = budget * (1 + 0.7 * (f - 1)) * rng.lognormal(0, 0.35, len(d))
         spend = np.round(spend, 2)

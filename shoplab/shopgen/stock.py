@@ -24,7 +24,8 @@ SUPPLIER_DELAYS = {
     "HW-016": ("2025-09-01", 24),
 }
 SAFETY_DAYS = 50  # days of demand kept as safety stock: a cautious shop
-LEAN_SAFETY_DAYS = 10  # ... except on the delayed SKUs, run lean, which the late deliveries catch
+LEAN_SAFETY_DAYS = 10  # ... except on the delayed SKUs, run lean (no minimum order either),
+# which the late deliveries catch
 MIN_ORDER_UNITS = 40  # supplier minimum order quantity: slow movers are bought in big lots
 # SKUs the buyer over-forecasts (forecast = true demand × factor): the overstock
 OVER_FORECAST = {"HW-005": 2.2, "HW-024": 2.0, "HW-014": 1.8, "HW-039": 1.8}
@@ -38,12 +39,13 @@ def _simulate(
     delay: tuple | None,
     safety: int,
     bias: float,
+    min_order: int,
     rng,
 ) -> tuple[np.ndarray, ...]:
     """One SKU: returns on_hand, received, sold, stockout and a list of POs.
 
     Every `review` days the shop orders up to the forecast demand over lead time + review
-    period + `safety` days (forecast = true demand × `bias`), at least MIN_ORDER_UNITS.
+    period + `safety` days (forecast = true demand × `bias`), at least `min_order` units.
     """
     n = len(demand)
     cum = np.r_[0, np.cumsum(demand)] * bias
@@ -64,7 +66,7 @@ def _simulate(
             lt = lead + int(rng.integers(-2, 4))
             target = need(t, t + lt + review + safety) * 1.05
             qty = int(np.ceil(target - stock - pipeline))
-            qty = max(qty, MIN_ORDER_UNITS) if qty > 0 else qty
+            qty = max(qty, min_order) if qty > 0 else qty
             arrive = t + max(lt, 1)
             if delay_day is not None and delay_day <= arrive < delay_day + delay[1]:
                 arrive = delay_day + delay[1]  # the supplier ships nothing in the window
@@ -104,14 +106,16 @@ def inventory(items: pd.DataFrame, o: pd.DataFrame, products: pd.DataFrame):
         demand = np.bincount(mine["_day"], weights=mine["quantity"], minlength=N_DAYS).astype(int)
         lead = int(prod.at[sku, "supplier_lead_days"])
         review = int(prod.at[sku, "review_period_days"])
+        lean = sku in SUPPLIER_DELAYS
         oh, rec, sold, pos = _simulate(
             demand,
             lead,
             review,
             int(rng.integers(0, 7)),
             SUPPLIER_DELAYS.get(sku),
-            LEAN_SAFETY_DAYS if sku in SUPPLIER_DELAYS else SAFETY_DAYS,
+            LEAN_SAFETY_DAYS if lean else SAFETY_DAYS,
             OVER_FORECAST.get(sku, 1.0),
+            1 if lean else MIN_ORDER_UNITS,
             rng,
         )
         lost_days = np.flatnonzero(sold < demand)
