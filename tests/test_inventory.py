@@ -206,7 +206,7 @@ def test_the_shop_reviews_stock_weekly_or_fortnightly(shop):
     assert set(catalogue.review_period_days) == {7, 14}
     gaps = pos.sort_values("order_date").groupby("sku").order_date.diff().dt.days.dropna()
     assert (gaps % pos.loc[gaps.index, "sku"].map(catalogue.review_period_days) == 0).all()
-    assert set(gaps.groupby(pos.sku).min()) == {7, 14}
+    assert (gaps == pos.loc[gaps.index, "sku"].map(catalogue.review_period_days)).mean() > 0.5
 
 
 def test_empty_shelf_days_differ_from_stockout_days(shop):

@@ -26,7 +26,7 @@ SUPPLIER_DELAYS = {
 SAFETY_DAYS = 50  # days of demand kept as safety stock: a cautious shop
 LEAN_SAFETY_DAYS = 10  # ... except on the delayed SKUs, run lean (no minimum order either),
 # which the late deliveries catch
-MIN_ORDER_UNITS = 40  # supplier minimum order quantity: slow movers are bought in big lots
+MIN_ORDER_UNITS = 15  # supplier minimum order quantity: slow movers are bought in big lots
 # SKUs the buyer over-forecasts (forecast = true demand × factor): the overstock
 OVER_FORECAST = {"HW-005": 2.2, "HW-024": 2.0, "HW-014": 1.8, "HW-039": 1.8}
 
