@@ -192,3 +192,20 @@ def test_ab_test_is_randomised_per_visitor(tables):
     assert (ab.groupby("visitor_id")["checkout_variant"].nunique() == 1).all()
     split = (ab.drop_duplicates("visitor_id")["checkout_variant"] == "B").mean()
     assert 0.45 < split < 0.55
+
+
+def test_the_slow_movers_are_the_over_forecast_skus(tables):
+    from shoplab.shopgen.stock import OVER_FORECAST
+
+    turns = books.inventory_turns(tables)
+    assert set(turns.index[turns < books.SLOW_TURNS]) == set(OVER_FORECAST)
+
+
+def test_hw005_is_the_weak_product(tables):
+    rv = tables("reviews")
+    rating = rv.groupby("sku")["rating"].mean()
+    assert rating.idxmin() == "HW-005"
+    o, it = tables("orders"), tables("order_items")
+    lines = it.merge(o[o["status"] != "cancelled"][["order_id", "status"]], on="order_id")
+    refund_rate = lines.assign(r=lines["status"] == "refunded").groupby("sku")["r"].mean()
+    assert refund_rate.idxmax() == "HW-005"
