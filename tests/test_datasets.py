@@ -315,6 +315,11 @@ def test_view_to_cart_drops_most_then_checkout_and_mobile_leaks_more(shop):
     steps = ["viewed_product", "added_to_cart", "started_checkout", "placed_order"]
     rates = [s[b].sum() / s[a].sum() for a, b in zip(steps, steps[1:], strict=False)]
     assert np.argmin(rates) == 0 and rates[1] < rates[2]
+    # ... yet the first step (visit → view) loses more sessions by head-count: rate and count
+    # name different steps (lesson 08 and exercise 08.3's mistake rely on it)
+    counts = [len(s)] + [int(s[c].sum()) for c in steps]
+    lost = -np.diff(counts)
+    assert np.argmax(lost) == 0 and lost[0] > lost[1]
     cart = s[s["added_to_cart"]]
     by_dev = cart.groupby("device")["started_checkout"].mean()
     assert by_dev["pc"] - by_dev["mobile"] > 0.1

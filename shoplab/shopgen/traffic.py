@@ -33,7 +33,7 @@ KOL_COMMISSION = (0.20, 0.30)  # 达人佣金 on the stream's GMV, drawn per slo
 KOL_EXTRA_SESSIONS = 1000.0  # at a ¥5k slot fee; grows with the square root of the fee
 KOL_CONVERSION = 1.35  # viewers of a KOL stream convert better (cart and checkout steps)
 # the funnel's step probabilities before segment multipliers (see `sessions`)
-CART_GIVEN_VIEW = 0.08
+CART_GIVEN_VIEW = 0.10
 CHECKOUT_GIVEN_CART = {"mobile": 0.38, "pc": 0.62}
 ORDER_GIVEN_CHECKOUT = {"mobile": 0.78, "pc": 0.84}
 HOUR_W = np.array(
@@ -198,7 +198,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     p_ret = np.where(campaign == "AD04", 0.9, np.array([0.36, 0.24, 0.55])[ch_idx])
     returning = rng.random(n) < p_ret
     # the funnel, as conditional steps
-    view_p = pd.Series([0.64, 0.80, 0.66, 0.48, 0.62], index=SOURCES)[source].to_numpy()
+    view_p = pd.Series([0.50, 0.62, 0.52, 0.38, 0.48], index=SOURCES)[source].to_numpy()
     quality = {c[0]: c[8] for c in CAMPAIGNS}
     q = pd.Series(campaign).map(quality).fillna(1.0).to_numpy()
     kol_boost = np.where(in_kol, KOL_CONVERSION, 1.0)
