@@ -207,5 +207,9 @@ def test_hw005_is_the_weak_product(tables):
     assert rating.idxmin() == "HW-005"
     o, it = tables("orders"), tables("order_items")
     lines = it.merge(o[o["status"] != "cancelled"][["order_id", "status"]], on="order_id")
-    refund_rate = lines.assign(r=lines["status"] == "refunded").groupby("sku")["r"].mean()
-    assert refund_rate.idxmax() == "HW-005"
+    refunded = lines["status"] == "refunded"
+    assert refunded[lines["sku"] == "HW-005"].mean() > 1.25 * refunded.mean()
+    tk = tables("service_tickets")
+    quality = tk[tk["category"] == "quality"].merge(it, on="order_id")
+    per_line = quality.groupby("sku").size() / it.groupby("sku").size()
+    assert per_line.idxmax() == "HW-005"
