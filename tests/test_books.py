@@ -184,6 +184,10 @@ def test_winning_and_losing_campaigns_at_the_contribution_margin(tables):
     assert set(roas.index[roas < break_even]) == {"AD05", "AD07", "AD08"}
     assert {"AD01", "AD04"} <= set(roas.index[roas > 2 * break_even])
     assert abs(roas["AD02"] / break_even - 1) < 0.25  # chapter 06 sizes AD02: near break-even
+    gross = ads.unit_economics(tables("orders"), tables("order_items"), tables("products"),
+                               tables("fees"), tables("shipments"))["gross_margin"]
+    # exercise 06.6's mistake (1 ÷ gross margin as the bar) must miss a loser: AD08
+    assert 1 / gross < roas["AD08"] < break_even
 
 
 def test_ab_test_is_randomised_per_visitor(tables):

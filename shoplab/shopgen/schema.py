@@ -491,8 +491,9 @@ def _facts() -> list[str]:
         f"{marketing.BETA:g} (the auction gets dearer as a campaign spends more), so returns "
         "diminish. Campaigns differ in CPC at typical spend and in traffic quality (× the "
         f"chance a visitor adds to cart), ordered by quality: {camps}. At the shop's "
-        "contribution margin AD05, AD07 and AD08 lose money and AD01 and AD04 earn more than "
-        "twice the break-even ROAS (asserted by tests/test_books.py).",
+        "contribution margin AD05, AD07 and AD08 lose money (AD08 only once commission, fees, "
+        "shipping and refunds are counted: it clears 1 ÷ gross margin) and AD01 and AD04 earn "
+        "more than twice the break-even ROAS (asserted by tests/test_books.py).",
         f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
         f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee plus "
         f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV.",
