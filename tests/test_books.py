@@ -217,3 +217,15 @@ def test_hw005_is_the_weak_product(tables):
     quality = tk[tk["category"] == "quality"].merge(it, on="order_id")
     per_line = quality.groupby("sku").size() / it.groupby("sku").size()
     assert per_line.idxmax() == "HW-005"
+
+
+def test_response_curves_never_tell_a_losing_campaign_to_grow(tables):
+    """Lesson 06 lists campaigns with room to grow from their fitted curves: none may be a loser."""
+    a = tables("ad_campaigns")
+    cm = ads.unit_economics(tables("orders"), tables("order_items"), tables("products"),
+                            tables("fees"), tables("shipments"))["contribution_margin"]
+    roas = ads.campaign_metrics(a)["roas"]
+    for campaign, curve in ads.fit_response_curves(a).items():
+        today = a.loc[a["campaign_id"] == campaign, "spend"].mean()
+        if roas[campaign] < ads.break_even_roas(cm):
+            assert curve.roas(today) < ads.break_even_roas(cm), campaign

@@ -320,7 +320,7 @@ def fixed_costs() -> pd.DataFrame:
         year2 = m.year == 2025
         base = {
             "rent": 5500.0 if not year2 else 6800.0,
-            "salaries": (16500.0 if not year2 else 24000.0) + (5000 if m.month in (6, 11) else 0),
+            "salaries": (15000.0 if not year2 else 24000.0) + (5000 if m.month in (6, 11) else 0),
             "software": 2200.0 + (500 if year2 else 0),
             "utilities": 1500.0 + (300 if m.month in (1, 2, 7, 8) else 0),
             "other": 2500.0,
