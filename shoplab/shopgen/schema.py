@@ -501,8 +501,8 @@ def _facts() -> list[str]:
         f"over lead time + review period + {stock.SAFETY_DAYS} safety days, at least "
         f"{stock.MIN_ORDER_UNITS} units a purchase order. Over-forecast (overstock, slow turns): "
         f"{over}. Stock-outs from late supplier deliveries on SKUs run lean "
-        f"({stock.LEAN_SAFETY_DAYS} safety days, no minimum order): {delays}; lost demand moved to a similar SKU "
-        "of the same category.",
+        f"({stock.LEAN_SAFETY_DAYS} safety days, no minimum order): {delays}; lost demand "
+        "moved to a similar SKU of the same category.",
         "Quality: HW-005 (ceramic saucepan) is the weak product: low ratings, more quality "
         "tickets and refunds. ZTO/YTO are cheaper but less often on time than SF/JD.",
         "Customers: 80后/90后 are the largest buyer groups; a minority of buyers buy "
