@@ -65,8 +65,8 @@ IDENTITIES = (
     "campaign sells into.",
     "Inventory: on_hand tomorrow = on_hand + received − units_sold; units_sold = the paid "
     "order lines' quantities per SKU and day; received = the purchase orders' quantities per "
-    "SKU and received_date; purchase orders are placed on review days, every "
-    "review_period_days apart.",
+    "SKU and received_date; purchase orders are placed on review days, a "
+    "whole number of review_period_days apart.",
     "Shipments are exactly the paid orders, shipped after they were placed; reviews are of "
     "completed orders' lines, after delivery; tickets name real orders (refund tickets only "
     "refunded ones), opened after the order was placed (presale tickets have no order).",

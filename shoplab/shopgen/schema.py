@@ -474,8 +474,8 @@ def _facts() -> list[str]:
     chk = traffic.CHECKOUT_GIVEN_CART
     return [
         "Size: every visit is a row of sessions (no sampling), about 0.8 M over two years at "
-        "a session conversion of about 2.5 %, so about 20 k orders; the size keeps the "
-        "sessions table under the course's 1 M-row ceiling and a lesson kernel's memory low.",
+        "a session conversion of about 2.5 %, so about 20 k orders: the sessions table stays "
+        "under the course's 1 M-row ceiling.",
         "Traffic: weekly (weekend) and yearly (winter) seasonality, growth in 2025, a Spring "
         "Festival dip, ramps to 618 (peak 18 June) and Double 11 (pre-sale from 21 October, "
         "first wave 1–3 November, peak 11 November); festival days also convert better.",
