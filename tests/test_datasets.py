@@ -98,10 +98,10 @@ def test_malformed_file_names_missing_columns(monkeypatch, tmp_path):
 
 
 def test_unbuildable_directory_says_what_to_run(monkeypatch, tmp_path):
-    def refuse(directory=None):
+    def refuse(directory):
         raise PermissionError(13, "Permission denied", str(directory))
 
-    monkeypatch.setattr(ds, "build", refuse)
+    monkeypatch.setattr(ds, "_build_in_subprocess", refuse)
     monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path / "ro"))
     with pytest.raises(ds.DatasetError) as err:
         ds.load_table("orders")
