@@ -229,3 +229,13 @@ def test_response_curves_never_tell_a_losing_campaign_to_grow(tables):
         today = a.loc[a["campaign_id"] == campaign, "spend"].mean()
         if roas[campaign] < ads.break_even_roas(cm):
             assert curve.roas(today) < ads.break_even_roas(cm), campaign
+
+
+def test_units_were_still_sold_during_hw002s_stockout(tables):
+    """Exercise 03.7's mistake (forgetting the units still sold) must differ from its answer."""
+    from shoplab import inventory as inv
+
+    stock = tables("inventory")
+    run = inv.stockout_episodes(stock).set_index("sku").loc["HW-002"]
+    days = stock[(stock["sku"] == "HW-002") & stock["date"].between(run["first"], run["last"])]
+    assert days["stockout"].all() and days["units_sold"].sum() > 0

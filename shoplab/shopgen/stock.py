@@ -18,7 +18,7 @@ from shoplab.shopgen.common import DAYS, N_DAYS, ids, rng_for
 
 # sku -> (first day a delayed delivery is due, extra delay in days)
 SUPPLIER_DELAYS = {
-    "HW-002": ("2024-10-16", 26),
+    "HW-002": ("2024-10-19", 23),
     "HW-010": ("2025-07-01", 22),
     "HW-028": ("2024-06-01", 20),
     "HW-016": ("2025-09-01", 24),
