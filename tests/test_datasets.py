@@ -98,10 +98,10 @@ def test_malformed_file_names_missing_columns(monkeypatch, tmp_path):
 
 
 def test_unbuildable_directory_says_what_to_run(monkeypatch, tmp_path):
-    def refuse(directory=None):
+    def refuse(directory):
         raise PermissionError(13, "Permission denied", str(directory))
 
-    monkeypatch.setattr(ds, "build", refuse)
+    monkeypatch.setattr(ds, "_build_in_subprocess", refuse)
     monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path / "ro"))
     with pytest.raises(ds.DatasetError) as err:
         ds.load_table("orders")
@@ -122,8 +122,10 @@ def test_committed_dictionary_is_current():
 
 
 def test_size_budget(shop):
+    """Every visit is a row (no sampling): sessions is about 80 MB, the rest about 12 MB."""
     total = sum(p.stat().st_size for p in shop.directory.glob("*.csv"))
-    assert total < 60e6
+    assert total < 100e6
+    assert len(shop("sessions")) <= 1_000_000
 
 
 def test_build_reproduces_the_committed_checksums_byte_for_byte(shop):
@@ -286,12 +288,12 @@ def test_festival_spikes(shop):
 
 def test_scale_and_mix(shop):
     s, o, c = shop("sessions"), shop("orders"), shop("customers")
-    assert 250_000 <= len(s) <= 400_000 and 20_000 <= len(o) <= 40_000
-    assert 25_000 <= len(c) <= 40_000
+    assert 600_000 <= len(s) <= 1_000_000 and 15_000 <= len(o) <= 30_000
+    assert 18_000 <= len(c) <= 35_000
     assert (s["device"] == "mobile").mean() > 0.70 and (o["device"] == "mobile").mean() > 0.70
     paid = o[o["status"] != "cancelled"]
     gmv = paid.groupby(paid["order_time"].dt.year)["order_amount"].sum()
-    assert gmv.between(5.5e6, 12e6).all()
+    assert gmv.between(2.5e6, 6e6).all() and gmv[2025] > gmv[2024]
     buyers = c[c["customer_id"].isin(paid["customer_id"])]
     top = buyers["age_group"].value_counts().index[:2]
     assert set(top) == {"80后", "90后"}
@@ -308,11 +310,16 @@ def test_charm_prices_and_margins(shop):
     assert margin.min() >= 0.2 and margin.max() <= 0.7
 
 
-def test_cart_to_checkout_is_leakiest_and_mobile_leaks_more(shop):
+def test_view_to_cart_drops_most_then_checkout_and_mobile_leaks_more(shop):
     s = shop("sessions")
     steps = ["viewed_product", "added_to_cart", "started_checkout", "placed_order"]
     rates = [s[b].sum() / s[a].sum() for a, b in zip(steps, steps[1:], strict=False)]
-    assert np.argmin(rates) == 1
+    assert np.argmin(rates) == 0 and rates[1] < rates[2]
+    # ... yet the first step (visit → view) loses more sessions by head-count: rate and count
+    # name different steps (lesson 08 and exercise 08.3's mistake rely on it)
+    counts = [len(s)] + [int(s[c].sum()) for c in steps]
+    lost = -np.diff(counts)
+    assert np.argmax(lost) == 0 and lost[0] > lost[1]
     cart = s[s["added_to_cart"]]
     by_dev = cart.groupby("device")["started_checkout"].mean()
     assert by_dev["pc"] - by_dev["mobile"] > 0.1
@@ -352,15 +359,10 @@ def test_price_test_demand_falls_with_price_and_ties_to_orders(shop):
         assert (wk["unit_price"] == r.price).all()
 
 
-def test_ads_sane_and_some_lose_money(shop):
+def test_ads_sane(shop):
     a = shop("ad_campaigns")
     assert (a["clicks"] <= a["impressions"]).all()
     assert (a["attributed_orders"] <= a["clicks"]).all()
-    roas = a.groupby("campaign_id")[["attributed_revenue", "spend"]].sum()
-    roas = roas["attributed_revenue"] / roas["spend"]
-    p = shop("products")
-    break_even = 1 / (1 - p["unit_cost"].sum() / p["list_price"].sum())
-    assert (roas < break_even).sum() >= 2 and (roas > 2 * break_even).sum() >= 1
 
 
 def test_keywords_long_tail_converts_better(shop):
@@ -380,5 +382,6 @@ def test_livestreams_tie_to_orders(shop):
         end = r.start_time + pd.Timedelta(minutes=r.duration_minutes)
         w = paid[(paid["order_time"] >= r.start_time) & (paid["order_time"] < end)]
         assert len(w) == r.orders and abs(w["order_amount"].sum() - r.gmv) < 0.05
+        assert (w["stream_id"] == r.stream_id).all()
     assert (ls["unique_viewers"] <= ls["views"]).all()
     assert set(ls["host_type"]) == {"own_staff", "kol"}

@@ -29,8 +29,11 @@ def generate() -> dict[str, pd.DataFrame]:
     products = catalog.products()
     promos = catalog.promotions()
     streams = traffic.stream_schedule()
-    sessions, customers = traffic.assign_people(traffic.sessions(streams))
+    plan = marketing.ad_plan(streams)
+    sessions, customers = traffic.assign_people(traffic.sessions(streams, plan))
     draft = orders.draft_orders(sessions, customers)
+    draft["stream_id"] = marketing.stream_of(draft["order_time"], streams)
+    draft.loc[draft["channel"] != "livestream", "stream_id"] = ""
     weeks = orders.test_weeks()
     items = orders.draft_items(draft, products, promos, weeks)
     inventory, pos, items = stock.inventory(items, draft, products)
@@ -45,7 +48,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "sessions": sessions,
         "orders": o,
         "order_items": items,
-        "ad_campaigns": marketing.ad_campaigns(streams),
+        "ad_campaigns": marketing.ad_campaigns(plan, o),
         "keywords": marketing.keywords(),
         "price_tests": marketing.price_tests(weeks, items, o),
         "promotions": promos,

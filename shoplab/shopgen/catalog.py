@@ -6,6 +6,7 @@ that depends on them lives in the other modules.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from shoplab.shopgen.common import CARRIERS, DAYS, ZONES, ids, rng_for
@@ -98,6 +99,8 @@ def products() -> pd.DataFrame:
     p["supplier_lead_days"] = rng.integers(7, 31, len(p))
     p.loc[p["category"] == "Small appliances", "supplier_lead_days"] += 5
     p["supplier_lead_days"] = p["supplier_lead_days"].clip(7, 30)
+    # periodic review: weekly for the sellers with popularity ≥ 3, fortnightly for the rest
+    p["review_period_days"] = np.where(p["popularity"] >= 3, 7, 14)
     return p
 
 
@@ -316,11 +319,11 @@ def fixed_costs() -> pd.DataFrame:
     for m in months:
         year2 = m.year == 2025
         base = {
-            "rent": 38000.0 if not year2 else 42000.0,
-            "salaries": 165000.0 * (1.08 if year2 else 1.0) + (30000 if m.month in (6, 11) else 0),
-            "software": 6500.0 + (1500 if year2 else 0),
-            "utilities": 4200.0 + (900 if m.month in (1, 2, 7, 8) else 0),
-            "other": 9000.0,
+            "rent": 5500.0 if not year2 else 6800.0,
+            "salaries": (15000.0 if not year2 else 24000.0) + (5000 if m.month in (6, 11) else 0),
+            "software": 2200.0 + (500 if year2 else 0),
+            "utilities": 1500.0 + (300 if m.month in (1, 2, 7, 8) else 0),
+            "other": 2500.0,
         }
         for cat, amt in base.items():
             noise = 1.0 if cat in ("rent", "software") else rng.normal(1.0, 0.04)

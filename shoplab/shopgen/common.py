@@ -19,7 +19,7 @@ N_DAYS = len(DAYS)
 
 AB_START = pd.Timestamp("2025-03-03")
 AB_END = pd.Timestamp("2025-04-13")  # inclusive
-AB_LIFT = 1.15  # variant B multiplies P(started_checkout | added_to_cart) by this
+AB_LIFT = 1.22  # variant B multiplies P(started_checkout | added_to_cart) by this
 
 PRICE_TEST_START = pd.Timestamp("2025-01-06")
 PRICE_TEST_WEEKS = 20

@@ -1,8 +1,10 @@
 """Marketing tables: ad campaigns, search keywords, the price test, livestream results.
 
-Ad revenue follows a concave response curve, revenue = k * spend**0.7 (diminishing returns),
-with k set per campaign so that some campaigns earn well above the shop's break-even ROAS and
-some clearly lose money after margin (`CAMPAIGNS[...]["roas"]` is the ROAS at typical spend).
+One ledger: `ad_plan` decides spend and clicks per campaign and day, every click becomes a
+session (traffic module), the sessions' funnel makes the orders, and the console's attributed
+figures (`ad_campaigns`) are computed from those orders' last-click campaign. Campaign returns
+differ through their CPC and the quality of their traffic, so some campaigns earn well above the
+shop's break-even ROAS and some lose money at the contribution margin.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import pandas as pd
 
 from shoplab.shopgen.common import DAYS, END, festival_factor, rng_for
 
-BETA = 0.7
-# id, name, ad_channel, audience, start, end, typical daily spend, ROAS at typical spend, when
+BETA = 0.7  # clicks (so orders and revenue) grow as spend**BETA: diminishing returns
+# id, name, ad_channel, audience, start, end, typical daily spend (¥), CPC at typical spend (¥),
+# traffic quality (multiplies P(add to cart | viewed) of the campaign's visits), when it runs
 CAMPAIGNS = [
     (
         "AD01",
@@ -22,8 +25,9 @@ CAMPAIGNS = [
         "Brand searchers",
         "2024-01-01",
         "2025-12-31",
-        600,
-        7.0,
+        80,
+        2.3,
+        3.4,
         "always",
     ),
     (
@@ -33,8 +37,9 @@ CAMPAIGNS = [
         "Home cooks 25-40",
         "2024-01-01",
         "2025-12-31",
-        1500,
-        3.2,
+        210,
+        4.1,
+        1.2,
         "always",
     ),
     (
@@ -44,8 +49,9 @@ CAMPAIGNS = [
         "Young renters (90后)",
         "2024-03-01",
         "2025-12-31",
-        900,
-        2.6,
+        120,
+        4.4,
+        1.5,
         "always",
     ),
     (
@@ -55,8 +61,9 @@ CAMPAIGNS = [
         "Cart abandoners",
         "2024-01-01",
         "2025-12-31",
-        500,
-        6.0,
+        65,
+        3.0,
+        3.0,
         "always",
     ),
     (
@@ -64,10 +71,11 @@ CAMPAIGNS = [
         "Display - lookalike new families",
         "display_ads",
         "New parents (80后/90后)",
-        "2024-04-01",
+        "2024-07-01",
         "2025-12-31",
-        1200,
-        1.5,
+        120,
+        3.4,
+        0.38,
         "always",
     ),
     (
@@ -77,8 +85,9 @@ CAMPAIGNS = [
         "Livestream viewers",
         "2024-01-01",
         "2025-12-31",
-        1000,
-        2.9,
+        115,
+        2.8,
+        1.25,
         "own_stream_days",
     ),
     (
@@ -88,8 +97,9 @@ CAMPAIGNS = [
         "KOL fans",
         "2024-01-01",
         "2025-12-31",
-        5000,
-        1.3,
+        470,
+        3.2,
+        0.3,
         "kol_days",
     ),
     (
@@ -99,8 +109,9 @@ CAMPAIGNS = [
         "Urban women 25-35",
         "2024-02-01",
         "2025-12-31",
-        700,
-        1.8,
+        250,
+        4.4,
+        1.0,
         "always",
     ),
     (
@@ -110,8 +121,9 @@ CAMPAIGNS = [
         "Friends of members",
         "2025-01-01",
         "2025-12-31",
-        400,
-        4.2,
+        55,
+        2.5,
+        1.7,
         "always",
     ),
     (
@@ -121,25 +133,43 @@ CAMPAIGNS = [
         "Festival bargain hunters",
         "2024-01-01",
         "2025-12-31",
-        8000,
-        3.4,
+        1050,
+        4.6,
+        1.6,
         "festival",
     ),
 ]
-CPC = {"search_ads": 1.6, "display_ads": 0.9, "livestream_ads": 1.1, "social_ads": 1.3}
+# the sales channel an ad click lands in
+LANDS_IN = {
+    "search_ads": "platform",
+    "display_ads": "platform",
+    "livestream_ads": "livestream",
+    "social_ads": "platform",
+}
+LANDS_IN_CAMPAIGN = {"AD09": "mini_program"}
 CTR = {"search_ads": 0.035, "display_ads": 0.006, "livestream_ads": 0.02, "social_ads": 0.011}
-ATTR_AOV = 360.0
+# the console's own attribution (7-day click, any order of the clicker) over the shop's last
+# click: drawn per campaign and month inside this band, never above the channel's paid orders
+CONSOLE_FACTOR = (1.1, 1.6)
+_CONSOLE_DRAW = (1.18, 1.5)
 
 
-def ad_campaigns(streams: pd.DataFrame) -> pd.DataFrame:
+def campaign_channel(campaign_id: str, ad_channel: str) -> str:
+    return LANDS_IN_CAMPAIGN.get(campaign_id, LANDS_IN[ad_channel])
+
+
+def ad_plan(streams: pd.DataFrame) -> pd.DataFrame:
+    """Spend, clicks and impressions per campaign and day; each click becomes one session.
+
+    CPC rises with the day's spend relative to the typical budget (the auction gets dearer),
+    so clicks = typical clicks × (spend / typical spend)**BETA.
+    """
     rng = rng_for("ad_campaigns")
     fest = festival_factor(DAYS)
-    own = set(streams.loc[streams["host_type"] == "own_staff", "date"])
-    kol = set(streams.loc[streams["host_type"] == "kol", "date"])
-    is_own = DAYS.isin(list(own))
-    is_kol = DAYS.isin(list(kol))
+    is_own = DAYS.isin(list(streams.loc[streams["host_type"] == "own_staff", "date"]))
+    is_kol = DAYS.isin(list(streams.loc[streams["host_type"] == "kol", "date"]))
     out = []
-    for cid, name, ch, aud, start, end, budget, roas, when in CAMPAIGNS:
+    for cid, name, ch, aud, start, end, budget, cpc, _, when in CAMPAIGNS:
         active = (DAYS >= pd.Timestamp(start)) & (DAYS <= pd.Timestamp(end))
         active &= {
             "always": np.ones(len(DAYS), bool),
@@ -149,16 +179,14 @@ def ad_campaigns(streams: pd.DataFrame) -> pd.DataFrame:
         }[when]
         d = DAYS[active]
         f = fest[active]
-        spend = budget * (1 + 0.7 * (f - 1)) * rng.lognormal(0, 0.35, len(d))
         if when == "festival":
             spend = budget * (f / 2.0) * rng.lognormal(0, 0.3, len(d))
+        elif when == "kol_days":  # sized per stream, not by the festival calendar
+            spend = budget * rng.lognormal(0, 0.5, len(d))
+        else:
+            spend = budget * (1 + 0.7 * (f - 1)) * rng.lognormal(0, 0.35, len(d))
         spend = np.round(spend, 2)
-        k = roas * budget ** (1 - BETA)
-        revenue_exp = k * spend**BETA * (1 + 0.15 * (f - 1).clip(0, 2))
-        orders = rng.poisson(revenue_exp / ATTR_AOV * rng.lognormal(0, 0.15, len(d)))
-        revenue = np.round(orders * ATTR_AOV * rng.lognormal(0, 0.12, len(d)), 2)
-        cpc = CPC[ch] * (1 + 0.25 * (f - 1).clip(0, 2)) * rng.lognormal(0, 0.08, len(d))
-        clicks = np.maximum(np.round(spend / cpc), orders).astype(int)
+        clicks = rng.poisson(budget / cpc * (spend / budget) ** BETA).astype(int)
         impressions = np.maximum(
             np.round(clicks / (CTR[ch] * rng.lognormal(0, 0.1, len(d)))), clicks
         ).astype(int)
@@ -173,13 +201,51 @@ def ad_campaigns(streams: pd.DataFrame) -> pd.DataFrame:
                     "impressions": impressions,
                     "clicks": clicks,
                     "spend": spend,
-                    "attributed_orders": orders,
-                    "attributed_revenue": revenue,
                 }
             )
         )
     a = pd.concat(out, ignore_index=True)
     return a.sort_values(["date", "campaign_id"], kind="stable").reset_index(drop=True)
+
+
+def ad_campaigns(plan: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
+    """The console's view: the plan plus its own attributed orders and revenue.
+
+    Per campaign and month the console claims round(f × the shop's last-click paid orders),
+    f drawn in `_CONSOLE_DRAW` and clipped to `CONSOLE_FACTOR` and to the paid orders of the
+    sales channel the campaign sells into that month; the extra orders are spread over the
+    campaign's days in proportion to clicks, each at that month's last-click order value.
+    """
+    rng = rng_for("ad_console")
+    paid = o[o["status"] != "cancelled"]
+    month = paid["order_time"].dt.to_period("M")
+    chan_orders = paid.groupby([paid["channel"], month]).size()
+    ad = paid[paid["campaign_id"] != ""]
+    day = ad["order_time"].dt.normalize()
+    shop_n = ad.groupby([ad["campaign_id"], day]).size()
+    shop_rev = ad.groupby([ad["campaign_id"], day])["order_amount"].sum()
+    a = plan.copy()
+    key = pd.MultiIndex.from_frame(a[["campaign_id", "date"]])
+    a["_n"] = shop_n.reindex(key).fillna(0).astype(int).to_numpy()
+    a["_rev"] = shop_rev.reindex(key).fillna(0.0).to_numpy()
+    a["_m"] = a["date"].dt.to_period("M")
+    extra = np.zeros(len(a), dtype=np.int64)
+    extra_rev = np.zeros(len(a))
+    for (cid, m), g in a.groupby(["campaign_id", "_m"], sort=True):
+        s = int(g["_n"].sum())
+        if s < 2:
+            continue
+        lo, hi = int(np.ceil(CONSOLE_FACTOR[0] * s)), int(np.floor(CONSOLE_FACTOR[1] * s))
+        ch = campaign_channel(cid, g["ad_channel"].iloc[0])
+        hi = min(hi, int(chan_orders.get((ch, m), 0)))
+        c = min(max(int(round(rng.uniform(*_CONSOLE_DRAW) * s)), lo), hi)
+        w = g["clicks"].to_numpy(dtype=float)
+        e = rng.multinomial(c - s, w / w.sum()) if c > s and w.sum() > 0 else np.zeros(len(g))
+        extra[g.index] = e
+        extra_rev[g.index] = e * g["_rev"].sum() / s
+    a["attributed_orders"] = a["_n"] + extra
+    a["attributed_revenue"] = (a["_rev"] + extra_rev).round(2)
+    return a.drop(columns=["_n", "_rev", "_m"])
 
 
 # keyword, type, monthly impressions, CTR, CVR, position
@@ -259,25 +325,33 @@ def price_tests(weeks: pd.DataFrame, items: pd.DataFrame, o: pd.DataFrame) -> pd
     return w.sort_values(["week_start", "sku"], kind="stable").reset_index(drop=True)
 
 
+def stream_of(times: pd.Series, streams: pd.DataFrame) -> np.ndarray:
+    """The stream_id running at each time ("" when none): how an order gets its stream."""
+    start = streams["start_time"].to_numpy()
+    end = streams["start_time"] + pd.to_timedelta(streams["duration_minutes"], unit="m")
+    idx = np.searchsorted(start, times.to_numpy(), side="right") - 1
+    ok = idx >= 0
+    ok[ok] = times.to_numpy()[ok] < end.to_numpy()[idx[ok]]
+    return np.where(ok, streams["stream_id"].to_numpy()[np.maximum(idx, 0)], "")
+
+
 def livestreams(streams: pd.DataFrame, o: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
-    """Room metrics; orders and gmv are the paid livestream orders placed during the stream."""
+    """Room metrics; orders and gmv are the paid orders carrying the stream's id.
+
+    A KOL (达人) is paid the slot fee (坑位费, host_fee) plus a commission (佣金) on the
+    stream's GMV; own-staff streams pay no commission.
+    """
     rng = rng_for("livestream_results")
     s = streams.copy()
-    s["end_time"] = s["start_time"] + pd.to_timedelta(s["duration_minutes"], unit="m")
-    paid = o[(o["status"] != "cancelled") & (o["channel"] == "livestream")]
+    paid = o[(o["status"] != "cancelled") & (o["stream_id"] != "")]
+    by = paid.groupby("stream_id")["order_amount"].agg(["size", "sum"]).reindex(s["stream_id"])
+    s["orders"] = by["size"].fillna(0).astype(int).to_numpy()
+    s["gmv"] = by["sum"].fillna(0.0).round(2).to_numpy()
     live = sessions[sessions["channel"] == "livestream"]
-
-    def count_in(times: pd.Series, values=None):
-        idx = np.searchsorted(s["start_time"].to_numpy(), times.to_numpy(), side="right") - 1
-        ok = idx >= 0
-        ok[ok] = times.to_numpy()[ok] < s["end_time"].to_numpy()[idx[ok]]
-        w = None if values is None else values.to_numpy()[ok]
-        return np.bincount(idx[ok], weights=w, minlength=len(s))
-
-    s["orders"] = count_in(paid["order_time"]).astype(int)
-    s["gmv"] = count_in(paid["order_time"], paid["order_amount"]).round(2)
-    clicks = count_in(live["start_time"])
+    visits = pd.Series(stream_of(live["start_time"], s)).value_counts()
+    clicks = visits.reindex(s["stream_id"]).fillna(0).to_numpy()
     kol = (s["host_type"] == "kol").to_numpy()
+    s["commission"] = (s["gmv"] * s["commission_rate"]).round(2)
     s["unique_viewers"] = np.round((clicks + 5) / rng.uniform(0.06, 0.11, len(s))).astype(int)
     s["views"] = np.round(s["unique_viewers"] * rng.uniform(1.3, 1.9, len(s))).astype(int)
     s["avg_watch_seconds"] = np.round(

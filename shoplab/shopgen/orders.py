@@ -27,7 +27,15 @@ def draft_orders(s: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     rng = rng_for("orders")
     o = s.loc[
         s["placed_order"],
-        ["session_id", "customer_id", "start_time", "channel", "device", "traffic_source"],
+        [
+            "session_id",
+            "customer_id",
+            "start_time",
+            "channel",
+            "device",
+            "traffic_source",
+            "campaign_id",
+        ],
     ].reset_index(drop=True)
     o.insert(0, "order_id", ids("O", len(o), 7))
     start = o.pop("start_time")
@@ -55,7 +63,7 @@ def test_weeks() -> pd.DataFrame:
     for sku, (levels, _, _) in PRICE_TESTS.items():
         reps = PRICE_TEST_WEEKS // len(levels)
         order = rng.permutation(np.repeat(levels, reps))
-        sessions = rng.poisson(800 * rng.lognormal(0, 0.12, len(order)))
+        sessions = rng.poisson(300 * rng.lognormal(0, 0.12, len(order)))
         for w, price in enumerate(order):
             rows.append((PRICE_TEST_START + pd.Timedelta(weeks=w), sku, float(price), sessions[w]))
     return pd.DataFrame(rows, columns=["week_start", "sku", "price", "sessions"])
@@ -70,7 +78,7 @@ def draft_items(
     lp = products["list_price"].to_numpy()
     day = ((o["order_time"].dt.normalize() - DAYS[0]).dt.days).to_numpy()
     fest = festival_factor(DAYS)[day] > 1.3
-    p_lines = np.where(fest[:, None], [[0.50, 0.32, 0.13, 0.05]], [[0.63, 0.26, 0.08, 0.03]])
+    p_lines = np.where(fest[:, None], [[0.58, 0.28, 0.10, 0.04]], [[0.71, 0.21, 0.06, 0.02]])
     n_lines = (rng.random(len(o))[:, None] > p_lines.cumsum(axis=1)).sum(axis=1) + 1
     n_lines = np.minimum(n_lines, 4)
     line_order = np.repeat(np.arange(len(o)), n_lines)

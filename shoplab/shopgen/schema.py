@@ -76,6 +76,13 @@ TABLES: tuple[Table, ...] = (
             "First day the SKU could be sold; later launches are new products (新品).",
         ),
         ("supplier_lead_days", "int", "days", "Typical purchase-order lead time for this SKU."),
+        (
+            "review_period_days",
+            "int",
+            "days",
+            "Periodic review: the shop checks stock and places a purchase order every this many "
+            "days (7 for the faster sellers, 14 for the rest).",
+        ),
     ),
     _t(
         "customers",
@@ -124,6 +131,13 @@ TABLES: tuple[Table, ...] = (
         ("start_time", "datetime", "", "Visit start, local time (Asia/Shanghai)."),
         ("device", "str", "", "mobile or pc."),
         ("traffic_source", "str", "", "search, ads, livestream, social, direct."),
+        (
+            "campaign_id",
+            "str",
+            "",
+            "The ad campaign whose click opened the visit (one click = one visit); empty unless "
+            "traffic_source is ads.",
+        ),
         ("channel", "str", "", CHANNELS + "."),
         ("visitor_type", "str", "", "new (first visit) or returning."),
         ("viewed_product", "bool", "", "Opened at least one product page."),
@@ -136,7 +150,8 @@ TABLES: tuple[Table, ...] = (
             "str",
             "",
             "A (old checkout) or B (one-page checkout) during the A/B test "
-            "window 2025-03-03 … 2025-04-13; empty otherwise.",
+            "window 2025-03-03 … 2025-04-13, randomised per visitor (a visitor keeps one arm); "
+            "empty otherwise.",
         ),
     ),
     _t(
@@ -152,6 +167,19 @@ TABLES: tuple[Table, ...] = (
         ("channel", "str", "", CHANNELS + "."),
         ("device", "str", "", "mobile or pc."),
         ("traffic_source", "str", "", "search, ads, livestream, social, direct (of the session)."),
+        (
+            "campaign_id",
+            "str",
+            "",
+            "The shop's own attribution: the campaign of the ad click that opened the order's "
+            "session (last click); empty when the order did not come from an ad.",
+        ),
+        (
+            "stream_id",
+            "str",
+            "",
+            "The livestream running when a livestream-channel order was placed; empty otherwise.",
+        ),
         (
             "status",
             "str",
@@ -208,7 +236,11 @@ TABLES: tuple[Table, ...] = (
     _t(
         "ad_campaigns",
         "one row per campaign per day it ran",
-        "Paid advertising, as the ad consoles report it (platform attribution, 7-day click).",
+        "Paid advertising, as the ad consoles report it. impressions, clicks and spend are the "
+        "shop's own (each click is one session with this campaign_id); attributed_orders and "
+        "attributed_revenue are the platform's own 7-day-click attribution, which overstates the "
+        "shop's last-click orders (orders.campaign_id) by the factor stated under 'How the books "
+        "tie out'.",
         ("date", "date", "", "Day."),
         ("campaign_id", "str", "", "Campaign key."),
         ("campaign_name", "str", "", "Name."),
@@ -341,9 +373,8 @@ TABLES: tuple[Table, ...] = (
     _t(
         "livestreams",
         "one row per livestream session",
-        "The shop's livestreams. orders/gmv = paid livestream-channel orders placed during the "
-        "stream "
-        "(they tie to orders).",
+        "The shop's livestreams. orders/gmv = the paid orders whose stream_id is the stream "
+        "(they tie to orders). A stream costs host_fee + commission.",
         ("stream_id", "str", "", "Stream key."),
         ("date", "date", "", "Day."),
         ("start_time", "datetime", "", "Start."),
@@ -352,14 +383,26 @@ TABLES: tuple[Table, ...] = (
             "host_fee",
             "float",
             "CNY",
-            "Fixed fee for the stream (staff and studio cost, or KOL slot fee).",
+            "Fixed fee for the stream (staff and studio cost, or the KOL's slot fee 坑位费).",
+        ),
+        (
+            "commission_rate",
+            "float",
+            "fraction",
+            "The KOL's commission (达人佣金) on the stream's gmv; 0 for own-staff streams.",
         ),
         ("duration_minutes", "int", "min", "Length."),
         ("views", "int", "", "Views (entries to the room)."),
         ("unique_viewers", "int", "", "Distinct viewers."),
         ("avg_watch_seconds", "float", "s", "Average watch time per view."),
-        ("orders", "int", "", "Paid orders placed during the stream."),
+        ("orders", "int", "", "Paid orders carrying this stream_id."),
         ("gmv", "float", "CNY", "Sum of their order_amount."),
+        (
+            "commission",
+            "float",
+            "CNY",
+            "commission_rate × gmv, paid to the KOL on top of host_fee.",
+        ),
     ),
     _t(
         "carrier_rates",
@@ -421,35 +464,56 @@ def _facts() -> list[str]:
         for sku, (levels, e, bump) in PRICE_TESTS.items()
     )
     camps = ", ".join(
-        f"{c[0]} {c[1]} ≈ {c[7]:g}" for c in sorted(marketing.CAMPAIGNS, key=lambda c: c[7])
+        f"{c[0]} ¥{c[7]:g}/×{c[8]:g}" for c in sorted(marketing.CAMPAIGNS, key=lambda c: c[8])
     )
-    delays = ", ".join(f"{sku} (from {d})" for sku, (d, _) in stock.SUPPLIER_DELAYS.items())
+    delays = ", ".join(
+        f"{sku} (deliveries due from {d} held back {n} days)"
+        for sku, (d, n) in stock.SUPPLIER_DELAYS.items()
+    )
+    over = ", ".join(f"{sku} ×{f:g}" for sku, f in stock.OVER_FORECAST.items())
+    chk = traffic.CHECKOUT_GIVEN_CART
     return [
+        "Size: every visit is a row of sessions (no sampling), about 0.8 M over two years at "
+        "a session conversion of about 2.5 %, so about 20 k orders: the sessions table stays "
+        "under the course's 1 M-row ceiling.",
         "Traffic: weekly (weekend) and yearly (winter) seasonality, growth in 2025, a Spring "
         "Festival dip, ramps to 618 (peak 18 June) and Double 11 (pre-sale from 21 October, "
         "first wave 1–3 November, peak 11 November); festival days also convert better.",
-        "Funnel: cart → checkout is the leakiest step, and much leakier on mobile than on PC "
-        "(P(checkout | cart) ≈ 0.36 vs 0.60 before promotions).",
+        f"Funnel: view → cart is the biggest drop (P(cart | viewed) ≈ {traffic.CART_GIVEN_VIEW:g}"
+        " before segment effects); after the cart, cart → checkout is the leakiest step, and "
+        f"much leakier on mobile than on PC (P(checkout | cart) ≈ {chk['mobile']:g} vs "
+        f"{chk['pc']:g} before promotions).",
         f"A/B test {common.AB_START:%Y-%m-%d} … {common.AB_END:%Y-%m-%d}: variant B "
         f"multiplies P(started_checkout | added_to_cart) by {common.AB_LIFT:g} (true effect); "
-        "visitors are split 50/50.",
+        "randomised per visitor, 50/50 (a visitor keeps one arm for the whole test).",
         f"Price test (true constant elasticities): {tests}.",
-        "Ad campaigns, ROAS at typical spend (revenue ∝ spend^0.7, so ROAS falls as spend "
-        f"rises): {camps}. With ~50% gross margin the break-even ROAS is ≈ 2, so AD05, AD07 "
-        "and AD08 lose money.",
+        "Ads: each click is a visit. Clicks grow as spend^"
+        f"{marketing.BETA:g} (the auction gets dearer as a campaign spends more), so returns "
+        "diminish. Campaigns differ in CPC at typical spend and in traffic quality (× the "
+        f"chance a visitor adds to cart), ordered by quality: {camps}. At the shop's "
+        "contribution margin AD05, AD07 and AD08 lose money (AD08 only once commission, fees, "
+        "shipping and refunds are counted: it clears 1 ÷ gross margin) and AD01 and AD04 earn "
+        "more than twice the break-even ROAS (asserted by tests/test_books.py).",
         f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
-        f"{traffic.KOL_CONVERSION:g}× better; small-fee KOL slots pay back, big ones often do not.",
-        f"Stock-outs from late supplier deliveries: {delays}; lost demand moved to a similar "
-        "SKU of the same category.",
+        f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee plus "
+        f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV.",
+        f"Stock: periodic review (products.review_period_days), order up to the forecast demand "
+        f"over lead time + review period + {stock.SAFETY_DAYS} safety days, at least "
+        f"{stock.MIN_ORDER_UNITS} units a purchase order. Over-forecast (overstock, slow turns): "
+        f"{over}. Stock-outs from late supplier deliveries on SKUs run lean "
+        f"({stock.LEAN_SAFETY_DAYS} safety days, no minimum order): {delays}; lost demand "
+        "moved to a similar SKU of the same category.",
         "Quality: HW-005 (ceramic saucepan) is the weak product: low ratings, more quality "
         "tickets and refunds. ZTO/YTO are cheaper but less often on time than SF/JD.",
-        "Customers: 80后/90后 are the largest buyer groups; about a quarter of buyers buy "
+        "Customers: 80后/90后 are the largest buyer groups; a minority of buyers buy "
         "again; each customer has a churn date after which they are dormant.",
     ]
 
 
 def dictionary_markdown() -> str:
     """Render the data dictionary (datasets/README.md) from the schema."""
+    from shoplab.shopgen import books
+
     lines = [
         "# Sample shop data dictionary",
         "",
@@ -471,6 +535,7 @@ def dictionary_markdown() -> str:
     for t in TABLES:
         lines.append(f"- [`{t.name}`](#{t.name}) — {t.grain}")
     lines += ["", "## What the data is built to show", ""] + [f"- {f}" for f in _facts()]
+    lines += [""] + books.dictionary_section()
     for t in TABLES:
         lines += [
             "",

@@ -1,9 +1,11 @@
 """Inventory and purchase orders, with a few real stock-outs.
 
-Replenishment is a periodic-review order-up-to policy with a perfect demand forecast plus
-safety days, so stock never goes negative. A few SKUs get a late supplier delivery: they sell
-out, the demand that could not be served is substituted by a similar SKU of the same category
-(the order lines change), and the inventory row is flagged `stockout`.
+Replenishment is a periodic-review order-up-to policy (review period per SKU: the products
+table's review_period_days) with a perfect demand forecast plus safety days and a supplier
+minimum order, so stock never goes negative; a few SKUs are over-forecast (overstock). A few
+SKUs get a late supplier delivery: they sell out, the demand that could not be served is
+substituted by a similar SKU of the same category (the order lines change), and the inventory
+row is flagged `stockout`.
 """
 
 from __future__ import annotations
@@ -16,20 +18,37 @@ from shoplab.shopgen.common import DAYS, N_DAYS, ids, rng_for
 
 # sku -> (first day a delayed delivery is due, extra delay in days)
 SUPPLIER_DELAYS = {
-    "HW-002": ("2024-10-16", 26),
+    "HW-002": ("2024-10-19", 23),
     "HW-010": ("2025-07-01", 22),
     "HW-028": ("2024-06-01", 20),
     "HW-016": ("2025-09-01", 24),
 }
-SAFETY_DAYS = 10
+SAFETY_DAYS = 50  # days of demand kept as safety stock: a cautious shop
+LEAN_SAFETY_DAYS = 10  # ... except on the delayed SKUs, run lean (no minimum order either),
+# which the late deliveries catch
+MIN_ORDER_UNITS = 15  # supplier minimum order quantity: slow movers are bought in big lots
+# SKUs the buyer over-forecasts (forecast = true demand × factor): the overstock
+OVER_FORECAST = {"HW-005": 2.2, "HW-024": 2.0, "HW-014": 1.8, "HW-039": 1.8}
 
 
 def _simulate(
-    demand: np.ndarray, lead: int, review: int, offset: int, delay: tuple | None, rng
+    demand: np.ndarray,
+    lead: int,
+    review: int,
+    offset: int,
+    delay: tuple | None,
+    safety: int,
+    bias: float,
+    min_order: int,
+    rng,
 ) -> tuple[np.ndarray, ...]:
-    """One SKU: returns on_hand, received, sold, stockout and a list of POs."""
+    """One SKU: returns on_hand, received, sold, stockout and a list of POs.
+
+    Every `review` days the shop orders up to the forecast demand over lead time + review
+    period + `safety` days (forecast = true demand × `bias`), at least `min_order` units.
+    """
     n = len(demand)
-    cum = np.r_[0, np.cumsum(demand)]
+    cum = np.r_[0, np.cumsum(demand)] * bias
 
     def need(a, b):
         return cum[min(b, n)] - cum[min(a, n)]
@@ -39,14 +58,15 @@ def _simulate(
     sold = np.zeros(n, dtype=np.int64)
     arrivals = np.zeros(n + 60, dtype=np.int64)
     pos = []
-    stock = int(need(0, lead + review + SAFETY_DAYS)) + 5
+    stock = int(need(0, lead + review + safety)) + 5
     pipeline = 0
     delay_day = None if delay is None else (pd.Timestamp(delay[0]) - DAYS[0]).days
     for t in range(n):
         if t % review == offset % review:
             lt = lead + int(rng.integers(-2, 4))
-            target = need(t, t + lt + review + SAFETY_DAYS) * 1.05
+            target = need(t, t + lt + review + safety) * 1.05
             qty = int(np.ceil(target - stock - pipeline))
+            qty = max(qty, min_order) if qty > 0 else qty
             arrive = t + max(lt, 1)
             if delay_day is not None and delay_day <= arrive < delay_day + delay[1]:
                 arrive = delay_day + delay[1]  # the supplier ships nothing in the window
@@ -85,9 +105,18 @@ def inventory(items: pd.DataFrame, o: pd.DataFrame, products: pd.DataFrame):
         mine = items[(items["sku"] == sku) & items["_paid"]]
         demand = np.bincount(mine["_day"], weights=mine["quantity"], minlength=N_DAYS).astype(int)
         lead = int(prod.at[sku, "supplier_lead_days"])
-        review = 7 if prod.at[sku, "popularity"] >= 3 else 14
+        review = int(prod.at[sku, "review_period_days"])
+        lean = sku in SUPPLIER_DELAYS
         oh, rec, sold, pos = _simulate(
-            demand, lead, review, int(rng.integers(0, 7)), SUPPLIER_DELAYS.get(sku), rng
+            demand,
+            lead,
+            review,
+            int(rng.integers(0, 7)),
+            SUPPLIER_DELAYS.get(sku),
+            LEAN_SAFETY_DAYS if lean else SAFETY_DAYS,
+            OVER_FORECAST.get(sku, 1.0),
+            1 if lean else MIN_ORDER_UNITS,
+            rng,
         )
         lost_days = np.flatnonzero(sold < demand)
         stockout = (sold < demand) | ((oh + rec) == 0)

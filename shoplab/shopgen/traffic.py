@@ -26,9 +26,16 @@ from shoplab.shopgen.common import (
     rng_for,
 )
 
-SESSION_SCALE = 292.0
-KOL_EXTRA_SESSIONS = 450.0  # at a ¥12k slot fee; grows with the square root of the fee
+SESSION_SCALE = 620.0  # organic visits a day before seasonality (ad clicks come on top)
+KOL_FEES = [1500.0, 2500.0, 4000.0, 6000.0, 10000.0]  # slot fees (坑位费) of regular KOL nights
+FESTIVAL_KOL_FEE = 12000.0  # the big KOL slots on 618, 31 Oct and Double 11
+KOL_COMMISSION = (0.20, 0.30)  # 达人佣金 on the stream's GMV, drawn per slot
+KOL_EXTRA_SESSIONS = 1000.0  # at a ¥5k slot fee; grows with the square root of the fee
 KOL_CONVERSION = 1.35  # viewers of a KOL stream convert better (cart and checkout steps)
+# the funnel's step probabilities before segment multipliers (see `sessions`)
+CART_GIVEN_VIEW = 0.10
+CHECKOUT_GIVEN_CART = {"mobile": 0.38, "pc": 0.62}
+ORDER_GIVEN_CHECKOUT = {"mobile": 0.78, "pc": 0.84}
 HOUR_W = np.array(
     [
         1.2,
@@ -69,9 +76,9 @@ def stream_schedule() -> pd.DataFrame:
         if day.day_of_week in own_days or fest:
             dur = int(rng.integers(8, 17) * 15)
             start = day + pd.Timedelta(hours=19, minutes=int(rng.choice([0, 30])))
-            rows.append((day, start, "own_staff", round(float(rng.normal(900, 120)), 2), dur))
+            rows.append((day, start, "own_staff", round(float(rng.normal(300, 40)), 2), dur, 0.0))
     for month in pd.date_range(DAYS[0], DAYS[-1], freq="MS"):
-        n = 2 if month.year == 2024 else 3
+        n = 1 if month.year == 2024 else 2
         for d in sorted(rng.choice(np.arange(1, 28), n, replace=False)):
             day = month + pd.Timedelta(days=int(d) - 1)
             rows.append(
@@ -79,16 +86,25 @@ def stream_schedule() -> pd.DataFrame:
                     day,
                     day + pd.Timedelta(hours=20),
                     "kol",
-                    float(rng.choice([5000, 8000, 12000, 20000, 30000])),
+                    float(rng.choice(KOL_FEES)),
                     int(rng.integers(12, 16) * 15),
+                    round(float(rng.uniform(*KOL_COMMISSION)), 2),
                 )
             )
     for y in (2024, 2025):
         for day in (f"{y}-06-18", f"{y}-11-11", f"{y}-10-31"):
             d = pd.Timestamp(day)
-            rows.append((d, d + pd.Timedelta(hours=20), "kol", 40000.0, 225))
+            rows.append((d, d + pd.Timedelta(hours=20), "kol", FESTIVAL_KOL_FEE, 225, 0.25))
     s = pd.DataFrame(
-        rows, columns=["date", "start_time", "host_type", "host_fee", "duration_minutes"]
+        rows,
+        columns=[
+            "date",
+            "start_time",
+            "host_type",
+            "host_fee",
+            "duration_minutes",
+            "commission_rate",
+        ],
     )
     # one stream an evening: a KOL night replaces the own stream, a festival KOL slot wins
     s = s.sort_values(["date", "host_fee"], kind="stable").drop_duplicates("date", keep="last")
@@ -105,7 +121,10 @@ def _pick(rng, probs: np.ndarray, labels) -> np.ndarray:
     return np.asarray(labels)[idx]
 
 
-def sessions(streams: pd.DataFrame) -> pd.DataFrame:
+def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """Every visit: organic ones drawn per day, plus one visit per ad click in `plan`."""
+    from shoplab.shopgen.marketing import CAMPAIGNS, campaign_channel
+
     rng = rng_for("sessions")
     lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS)
     counts = rng.poisson(lam)
@@ -121,9 +140,24 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
     # extra livestream sessions on KOL stream nights
     kol = streams[streams["host_type"] == "kol"]
     kol_day = ((kol["date"] - DAYS[0]).dt.days).to_numpy()
-    extra = rng.poisson(KOL_EXTRA_SESSIONS * (kol["host_fee"].to_numpy() / 12000) ** 0.5)
+    extra = rng.poisson(KOL_EXTRA_SESSIONS * (kol["host_fee"].to_numpy() / 5000) ** 0.5)
     day_idx = np.r_[day_idx, np.repeat(kol_day, extra)]
     channel = np.r_[channel, np.repeat("livestream", extra.sum())]
+    n_organic = len(day_idx)
+    # one visit per ad click, landing in the campaign's sales channel
+    clicks = plan["clicks"].to_numpy()
+    camp = np.repeat(plan["campaign_id"].to_numpy(), clicks)
+    lands = np.repeat(
+        [
+            campaign_channel(c, a)
+            for c, a in zip(plan["campaign_id"], plan["ad_channel"], strict=True)
+        ],
+        clicks,
+    )
+    day_idx = np.r_[day_idx, np.repeat(((plan["date"] - DAYS[0]).dt.days).to_numpy(), clicks)]
+    channel = np.r_[channel, lands]
+    campaign = np.r_[np.full(n_organic, "", dtype=object), camp]
+    is_ad = campaign != ""
     n = len(day_idx)
     dates = DAYS[day_idx]
     # time of day: evenings peak; livestream sessions sit inside the day's stream if there is one
@@ -152,32 +186,42 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
         np.where(channel == "livestream", 0.97, 1.0),
     )
     device = np.where(rng.random(n) < p_mobile, "mobile", "pc")
-    src_p = {
-        "platform": [0.46, 0.26, 0.03, 0.07, 0.18],
-        "livestream": [0.0, 0.14, 0.80, 0.06, 0.0],
-        "mini_program": [0.0, 0.06, 0.0, 0.58, 0.36],
+    src_p = {  # organic visits; ad visits are source "ads"
+        "platform": [0.62, 0.0, 0.04, 0.10, 0.24],
+        "livestream": [0.0, 0.0, 0.93, 0.07, 0.0],
+        "mini_program": [0.0, 0.0, 0.0, 0.62, 0.38],
     }
     probs = np.vstack([src_p[c] for c in ("platform", "livestream", "mini_program")])
     ch_idx = np.searchsorted(["livestream", "mini_program", "platform"], channel)
     ch_idx = np.array([1, 2, 0])[ch_idx]  # platform=0, livestream=1, mini_program=2
-    source = _pick(rng, probs[ch_idx], SOURCES)
-    p_ret = np.array([0.36, 0.24, 0.55])[ch_idx]
+    source = np.where(is_ad, "ads", _pick(rng, probs[ch_idx], SOURCES))
+    p_ret = np.where(campaign == "AD04", 0.9, np.array([0.36, 0.24, 0.55])[ch_idx])
     returning = rng.random(n) < p_ret
     # the funnel, as conditional steps
-    view_p = pd.Series([0.64, 0.52, 0.66, 0.48, 0.62], index=SOURCES)[source].to_numpy()
+    view_p = pd.Series([0.50, 0.62, 0.52, 0.38, 0.48], index=SOURCES)[source].to_numpy()
+    quality = {c[0]: c[8] for c in CAMPAIGNS}
+    q = pd.Series(campaign).map(quality).fillna(1.0).to_numpy()
     kol_boost = np.where(in_kol, KOL_CONVERSION, 1.0)
-    cart_p = 0.50 * np.where(returning, 1.18, 1.0) * np.where(channel == "livestream", 1.12, 1.0)
-    cart_p = cart_p * kol_boost
+    cart_p = (
+        CART_GIVEN_VIEW
+        * np.where(returning, 1.18, 1.0)
+        * np.where(channel == "livestream", 1.12, 1.0)
+        * kol_boost
+        * q
+    )
     promo = in_promo_conversion(dates)
     in_ab = (dates >= AB_START) & (dates <= AB_END)
     variant = np.where(in_ab, np.where(rng.random(n) < 0.5, "A", "B"), "")
+    mobile = device == "mobile"
     chk_p = (
-        np.where(device == "mobile", 0.36, 0.60)
+        np.where(mobile, CHECKOUT_GIVEN_CART["mobile"], CHECKOUT_GIVEN_CART["pc"])
         * promo
         * np.where(variant == "B", AB_LIFT, 1.0)
         * kol_boost
     )
-    ord_p = np.where(device == "mobile", 0.78, 0.84) * np.where(returning, 1.04, 1.0)
+    ord_p = np.where(mobile, ORDER_GIVEN_CHECKOUT["mobile"], ORDER_GIVEN_CHECKOUT["pc"]) * np.where(
+        returning, 1.04, 1.0
+    )
     u = rng.random((4, n))
     viewed = u[0] < view_p
     carted = viewed & (u[1] < np.minimum(cart_p * np.sqrt(promo), 0.95))
@@ -188,6 +232,7 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
             "start_time": start_time,
             "device": device,
             "traffic_source": source,
+            "campaign_id": campaign,
             "channel": channel,
             "visitor_type": np.where(returning, "returning", "new"),
             "viewed_product": viewed,
@@ -203,16 +248,20 @@ def sessions(streams: pd.DataFrame) -> pd.DataFrame:
 
 
 def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Attach customers and visitors to sessions; return (sessions, customers)."""
+    """Attach customers and visitors to sessions; return (sessions, customers).
+
+    The A/B test is randomised per visitor: every visitor (customer or anonymous) carries one
+    arm, and a test-window session is only given to a visitor of its own arm.
+    """
     rng = rng_for("customers")
     n = len(s)
     day = s["start_time"].dt.normalize()
     new = (s["visitor_type"] == "new").to_numpy()
     placed = s["placed_order"].to_numpy()
     # registrations: every new visitor who orders; a few who don't
-    registers = new & (placed | (rng.random(n) < 0.028))
+    registers = new & (placed | (rng.random(n) < 0.012))
     reg_idx = np.flatnonzero(registers)
-    n_legacy = 6000
+    n_legacy = 5000
     legacy_signup = pd.Timestamp("2021-06-01") + pd.to_timedelta(
         np.sort(
             rng.integers(
@@ -226,6 +275,10 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     cust_ids = ids("C", n_cust, 6)
     sess_cust = np.full(n, -1)
     sess_cust[reg_idx] = np.arange(n_legacy, n_cust)
+    arm = s["checkout_variant"].to_numpy()
+    cust_arm = np.where(rng.random(n_cust) < 0.5, "A", "B")
+    reg_arm = arm[reg_idx]
+    cust_arm[n_legacy:] = np.where(reg_arm != "", reg_arm, cust_arm[n_legacy:])
     # propensity (repeat buying) and churn date (after it the customer is dormant)
     prop = np.minimum(rng.lognormal(0.0, 0.9, n_cust), 6.0)
     life = rng.exponential(330.0, n_cust)
@@ -246,11 +299,19 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         nb = n_before[todo]
         cand = (rng.random(len(todo)) * nb).astype(int)
         ok = (nb > 0) & (churn[cand] > sess_day[todo]) & (rng.random(len(todo)) < prop[cand] / pmax)
+        ok &= (arm[todo] == "") | (cust_arm[cand] == arm[todo])
         sess_cust[todo[ok]] = cand[ok]
         todo = todo[~ok]
-    if len(todo):  # nobody active qualifies: take any earlier customer
+    for _ in range(100):  # nobody active qualifies: take any earlier customer of the same arm
+        if len(todo) == 0:
+            break
         nb = np.maximum(n_before[todo], 1)
-        sess_cust[todo] = (rng.random(len(todo)) * nb).astype(int)
+        cand = (rng.random(len(todo)) * nb).astype(int)
+        ok = (arm[todo] == "") | (cust_arm[cand] == arm[todo])
+        sess_cust[todo[ok]] = cand[ok]
+        todo = todo[~ok]
+    if len(todo):
+        raise RuntimeError(f"{len(todo)} returning sessions found no customer of their arm")
     # visitors: customers keep one visitor id; anonymous new visitors get fresh ids and
     # anonymous returning visits reuse an earlier anonymous visitor
     vis = np.full(n, -1)
@@ -259,10 +320,21 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     anon_new = (~has_c) & new
     vis[anon_new] = n_cust + np.arange(anon_new.sum())
     anon_ret = np.flatnonzero((~has_c) & ~new)
-    seen = np.cumsum(anon_new)[anon_ret]
-    pick = (rng.random(len(anon_ret)) * seen).astype(int)
-    first_ids = n_cust + pick
-    fresh = seen == 0
+    # an anonymous returning visit reuses an earlier anonymous visitor of its arm (any arm
+    # outside the test window)
+    new_pos = np.flatnonzero(anon_new)
+    new_arm = np.where(
+        arm[new_pos] != "", arm[new_pos], np.where(rng.random(len(new_pos)) < 0.5, "A", "B")
+    )
+    first_ids = np.full(len(anon_ret), -1)
+    ret_arm = arm[anon_ret]
+    for want in ("", "A", "B"):
+        sel = np.flatnonzero(ret_arm == want)
+        pool = np.arange(len(new_pos)) if want == "" else np.flatnonzero(new_arm == want)
+        seen = np.searchsorted(new_pos[pool], anon_ret[sel])  # earlier visitors in the pool
+        pick = (rng.random(len(sel)) * seen).astype(int)
+        first_ids[sel] = np.where(seen > 0, n_cust + pool[np.minimum(pick, len(pool) - 1)], -1)
+    fresh = first_ids < 0
     first_ids[fresh] = n_cust + anon_new.sum() + np.arange(fresh.sum())
     vis[anon_ret] = first_ids
     s = s.copy()

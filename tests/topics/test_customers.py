@@ -170,7 +170,8 @@ def test_win_back_and_ltv_claims(shop):
     win_back = customers.coupon_redemption(coupons, orders, "PR002")
     welcome = customers.coupon_redemption(coupons, orders, "PR001")
     assert 0 < win_back["redemption_rate"] < welcome["redemption_rate"]
-    # the lesson's LTV:CAC: below the 3:1 rule of thumb on margin, about three times higher on
+    # the lesson's LTV:CAC: a new customer earns back the ads on margin, and reads about three
+    # times higher on
     # revenue (the contribution margin is about 0.3)
     shares = metrics.unit_economics(orders, load_table("order_items"), load_table("products"),
                                     load_table("fees"), load_table("shipments"))
@@ -183,5 +184,5 @@ def test_win_back_and_ltv_claims(shop):
                                              retention, customers.DISCOUNT_RATE)
         return value / cac
 
-    assert ratio(float(shares["contribution_margin"])) < customers.LTV_CAC_RULE_OF_THUMB
+    assert 1 < ratio(float(shares["contribution_margin"])) < 2 * customers.LTV_CAC_RULE_OF_THUMB
     assert ratio(1.0) > 2 * ratio(float(shares["contribution_margin"]))
