@@ -36,7 +36,7 @@ TOOLS = {
     "jupyterlab": "the learner's user interface",
     "notebook": "Jupyter Notebook 7, Binder's and a hub's classic interface",
     "ipykernel": "the kernel the lessons run in",
-    "psycopg-binary": "psycopg's prebuilt libpq, so the PostgreSQL driver installs without a compiler",
+    "psycopg-binary": "psycopg's prebuilt libpq (the driver installs without a compiler)",
     "pytest-timeout": "pytest plugin (tests' timeouts)",
     "pytest-xdist": "pytest plugin (make test's -n 2)",
     "ruff": "the linter (make lint, tests/test_lint.py)",
