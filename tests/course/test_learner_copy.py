@@ -24,8 +24,13 @@ from nbgrader.api import Gradebook
 from graders import cells, registry
 from graders.chapter import Chapter, answer_id, grade_id
 from graders.engine import BLANK, PASSED, RESULT_MIME
-from shoplab.instructor.learner_copy import (LearnerCopyError, build, strip_chapter,
-                                              tracked_files)
+from shoplab.instructor.learner_copy import (
+    LearnerCopyError,
+    build,
+    commit,
+    strip_chapter,
+    tracked_files,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -70,7 +75,7 @@ def hidden_cases() -> list[tuple[str, str, str]]:
                     for kw in node.keywords if kw.arg == "hidden" for case in kw.value.elts]
         cases = [(ex.id, case.label) for ex in registry.exercises(chapter) for case in ex.hidden]
         assert len(segments) == len(cases)
-        found += [(ex_id, label, seg) for (ex_id, label), seg in zip(cases, segments)]
+        found += [(ex_id, label, seg) for (ex_id, label), seg in zip(cases, segments, strict=True)]
     assert found, "the specs have no held-back cases to look for"
     return found
 
@@ -164,14 +169,15 @@ def test_a_helper_only_held_back_cases_use_goes_with_them():
     compile(stripped, "<stripped>", "exec")
 
 
-def solved(release: Path, chapter: str):
-    """The release notebook with every answer cell finished as the source notebook has it."""
+def solved(release: Path, chapter: str, only=None):
+    """The release notebook with every answer cell (or those of the exercise ids in `only`)
+    finished as the source notebook has it."""
     nb = nbformat.read(release, as_version=4)
     source = cells.read(cells.source_path(chapter))
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         for ex in registry.exercises(chapter):
-            if meta.get("grade_id") == answer_id(ex.id):
+            if meta.get("grade_id") == answer_id(ex.id) and (only is None or ex.id in only):
                 cell.source = cells.solution_code(cells._text(cells.answer_cell(source, ex.id)))
     return nb
 
@@ -186,8 +192,10 @@ def checks(root: Path, chapter: str) -> list[tuple[str, str, str]]:
     as nbgrader's Validate does (checks publish their results); return each grade cell's
     (exercise, published result, printed feedback)."""
     blank = nbformat.read(release_path(root, chapter), as_version=4)
-    nb = nbformat.v4.new_notebook(cells=blank.cells + solved(release_path(root, chapter),
-                                                             chapter).cells)
+    answered = solved(release_path(root, chapter), chapter).cells
+    for cell in answered:
+        cell.id = f"solved-{cell.id}"
+    nb = nbformat.v4.new_notebook(cells=blank.cells + answered)
     nb.cells.append(nbformat.v4.new_code_cell("import graders; print(graders.__file__)"))
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(release_path(root, chapter).parent)}}
@@ -213,7 +221,7 @@ def test_every_release_notebook_checks_the_same_in_both_copies(copy, chapter):
     statuses = [json.loads(published)[0]["status"] for _, published, _ in learner]
     assert statuses == [BLANK] * len(exercises) + [PASSED] * len(exercises)
     # The copy withholds the held-back cases but still says how many grading adds.
-    for ex, (_, _, printed) in zip(exercises, learner[len(exercises):]):
+    for ex, (_, _, printed) in zip(exercises, learner[len(exercises):], strict=True):
         assert (f"also tried on {len(ex.hidden)} held-back" in printed) == bool(ex.hidden)
 
 
@@ -227,12 +235,7 @@ def test_a_submission_made_in_the_copy_grades_the_same_in_the_instructors(copy, 
     chapter = Chapter.parse(GRADED)
     exercises = registry.exercises(GRADED)
     done = {ex.id for ex in exercises[::2]}
-    nb = nbformat.read(release_path(copy, GRADED), as_version=4)
-    full = solved(release_path(copy, GRADED), GRADED)
-    for cell, finished in zip(nb.cells, full.cells):
-        if any(cell.metadata.get("nbgrader", {}).get("grade_id") == answer_id(ex_id)
-               for ex_id in done):
-            cell.source = finished.source
+    nb = solved(release_path(copy, GRADED), GRADED, only=done)
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(release_path(copy, GRADED).parent)}}
                    ).execute(env={**env_for(copy), "NBGRADER_EXECUTION": "validate"})
@@ -261,3 +264,28 @@ def test_a_submission_made_in_the_copy_grades_the_same_in_the_instructors(copy, 
     expected = {grade_id(ex.id): ex.max_points if ex.id in done else 0.0 for ex in exercises}
     assert scores == expected
     assert learner_said == expected
+
+
+def test_the_branch_gets_one_fast_forward_commit_per_build_and_the_work_tree_is_left_alone(
+        copy, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args):
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
+                               *args], cwd=repo, check=True, capture_output=True,
+                              text=True).stdout.strip()
+    git("init", "-q", "-b", "main")
+    (repo / "instructor.txt").write_text("answers\n")
+    git("add", ".")
+    git("commit", "-qm", "instructor")
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "t")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "t@example.org")
+    first = commit(copy, repo, "learner")
+    second = commit(copy, repo, "learner")
+    assert git("rev-parse", "learner") == second
+    assert git("rev-parse", f"{second}^") == first
+    listed = set(git("ls-tree", "-r", "--name-only", "learner").splitlines())
+    assert listed == {str(p.relative_to(copy)) for p in copy.rglob("*") if p.is_file()}
+    assert git("status", "--porcelain") == "" and git("branch", "--show-current") == "main"
