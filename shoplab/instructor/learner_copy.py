@@ -124,6 +124,8 @@ def strip_chapter(text: str, filename: str = "<chapter>") -> str:
         edits.append((*_span(text, value), f"(WITHHELD,) * {len(value.elts)}"))
     for statement in _only_for_hidden(tree.body, hidden):
         start, end = _span(text, statement)
+        for decorator in getattr(statement, "decorator_list", ()):
+            start = min(start, _span(text, decorator)[0] - 1)  # from its "@"
         edits.append((start, end + (text[end:end + 1] == "\n"), ""))
     last_import = max(s.end_lineno for s in tree.body
                       if isinstance(s, ast.Import | ast.ImportFrom))

@@ -160,11 +160,12 @@ def test_a_hidden_case_that_is_not_a_literal_tuple_is_refused():
 
 def test_a_helper_only_held_back_cases_use_goes_with_them():
     text = ("from graders.spec import Case\n\nSECRET = 12.5  # only the hidden case\n\n"
+            "@staticmethod\ndef secret_inputs(data):\n    return {'x': SECRET}\n\n"
             "def shared(data):\n    return 1\n\n"
             "E = Exercise(cases=(Case('a', shared),),\n"
-            "             hidden=(Case('secret', {'x': SECRET}), Case('b', shared)))\n")
+            "             hidden=(Case('secret', secret_inputs), Case('b', shared)))\n")
     stripped = strip_chapter(text)
-    assert "SECRET" not in stripped and "secret" not in stripped
+    assert "SECRET" not in stripped and "secret" not in stripped and "@" not in stripped
     assert "def shared" in stripped and "hidden=(WITHHELD,) * 2" in stripped
     compile(stripped, "<stripped>", "exec")
 
