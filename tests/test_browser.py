@@ -270,8 +270,13 @@ OPENED = [p.relative_to(REPO).as_posix() for p in [*LESSONS, *EXERCISE_NOTEBOOKS
 
 @pytest.mark.parametrize("path", OPENED, ids=[Path(p).stem for p in OPENED])
 def test_notebook_opens_unmodified(lab, page, request, path: str):
+    """...and its text has no line that JupyterLab's markdown turned into a numbered list by
+    accident (a line starting "2022." or "2022)" becomes item 2022 of a new list)."""
     with recorded(request):
         open_notebook(page, lab, path)
+        starts = page.locator(".jp-RenderedMarkdown ol[start]").evaluate_all(
+            "els => els.map(e => e.start).filter(n => n > 99)")
+        assert starts == [], f"{path}: a line starting with a number became a list: {starts}"
 
 
 def test_a_notebook_saved_on_another_python_opens_unmodified(lab, page, request):
