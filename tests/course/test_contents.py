@@ -80,4 +80,4 @@ def test_notebook_links_and_next_pointers_reach_written_chapters(path):
                 continue
             assert (path.parent / target).exists(), f"{path.name} links {target}, which is missing"
         for chapter in NEXT_CHAPTER.findall(cell.source):
-            assert int(chapter) in written, f"{path.name} sends the learner next to chapter {chapter}"
+            assert int(chapter) in written, f"{path.name}: 'next' points to chapter {chapter}"
