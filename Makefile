@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 HOME_NOTEBOOK := notebooks/00_welcome.ipynb
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .PHONY: lab test setup data release lint bench clean
 
@@ -27,10 +28,17 @@ datasets/.build-stamp: $(STAMP) $(wildcard shoplab/shopgen/*.py)
 
 data: setup
 
-lab: setup
+# JupyterLab's own default_url (the Launcher) overrides ServerApp's. The course's lab settings
+# (Binder's .jupyter/lab/user-settings) go in as the venv's overrides.json: see shoplab/lab.py.
+lab: setup $(LAB_SETTINGS)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
-		--ServerApp.default_url=/lab/tree/$(HOME_NOTEBOOK)
+		--LabApp.default_url=/lab/tree/$(HOME_NOTEBOOK) \
+		--ServerApp.contents_manager_class=shoplab.lab.CourseContentsManager
+
+$(LAB_SETTINGS): $(STAMP) shoplab/lab.py $(wildcard .jupyter/lab/user-settings/*/*/*.jupyterlab-settings)
+	@mkdir -p $(@D)
+	$(BIN)/python -m shoplab.lab overrides > $@.tmp && mv $@.tmp $@
 
 test: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

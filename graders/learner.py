@@ -67,9 +67,14 @@ def hint(exercise_id: str, number: int | None = None) -> None:
     _show(f"Hint {number} of {total} for {exercise_id}: {exercise.hints[number - 1]}{more}")
 
 
+# The learner's copy of the course (`shoplab learner-copy`) ships with this set to "off".
+SOLUTIONS_DEFAULT = "on"
+
+
 def solutions_allowed() -> bool:
     """Self-study sees solutions; a graded class turns them off with SHOPLAB_SOLUTIONS=off."""
-    return os.environ.get("SHOPLAB_SOLUTIONS", "on").lower() not in ("off", "0", "no")
+    setting = os.environ.get("SHOPLAB_SOLUTIONS", SOLUTIONS_DEFAULT)
+    return setting.lower() not in ("off", "0", "no")
 
 
 def solution(exercise_id: str) -> None:

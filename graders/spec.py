@@ -49,6 +49,17 @@ class Case:
         return dict(self.inputs(data) if callable(self.inputs) else self.inputs)
 
 
+def _withheld(data):
+    raise LookupError("This is the learner's copy of the course: its held-back cases are "
+                      "not here. Grade in the instructor's full copy (docs/grading.md).")
+
+
+# What a held-back case becomes in the learner's copy (`shoplab learner-copy`): the check can
+# still say how many cases grading adds, but their inputs and labels stay with the instructor,
+# and grading there fails loudly instead of scoring on cases it does not have.
+WITHHELD = Case("a held-back case", _withheld)
+
+
 # What an exercise asks of the learner. The course promises at least half of each chapter's
 # points on decisions and diagnoses on the shop's data, not on typing a formula printed above.
 DECISION, DIAGNOSIS, COMPUTATION = "decision", "diagnosis", "computation"

@@ -75,6 +75,7 @@ class LabServer:
     def __init__(self, command: list[str], cwd: Path, env: dict[str, str], port: int,
                  log_path: Path):
         self.port = port
+        self.root = cwd
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path

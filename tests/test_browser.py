@@ -115,6 +115,18 @@ def open_notebook(page, lab: LabServer, path: str) -> None:
     assert page.locator(".jp-Dialog").count() == 0, (
         f"{path} opened with a dialog (e.g. 'Select Kernel': missing kernelspec metadata): "
         + " / ".join(page.locator(".jp-Dialog").all_inner_texts()))
+    assert_unmodified(page, path)
+
+
+def assert_unmodified(page, path: str) -> None:
+    """Opening a notebook and starting its kernel must not change it (JupyterLab marks a
+    changed document's tab `jp-mod-dirty`): else closing and Validate ask to save, autosave
+    rewrites the file and `git pull` refuses to update the course. The kernel's metadata
+    arrives just after it turns idle, so look twice."""
+    for _ in range(2):
+        page.wait_for_timeout(1000)
+        assert page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-dirty").count() == 0, (
+            f"{path} turned 'modified' on opening, before anything ran")
 
 
 def wait_for_idle_kernel(page, timeout: float = 120) -> None:
@@ -252,6 +264,37 @@ def assert_readouts_show_sentences_not_code(page, lesson: Path) -> None:
 
 
 # --- the tests ---------------------------------------------------------------------------------
+
+OPENED = [p.relative_to(REPO).as_posix() for p in [*LESSONS, *EXERCISE_NOTEBOOKS]]
+
+
+@pytest.mark.parametrize("path", OPENED, ids=[Path(p).stem for p in OPENED])
+def test_notebook_opens_unmodified(lab, page, request, path: str):
+    """...and its text has no line that JupyterLab's markdown turned into a numbered list by
+    accident (a line starting "2022." or "2022)" becomes item 2022 of a new list)."""
+    with recorded(request):
+        open_notebook(page, lab, path)
+        starts = page.locator(".jp-RenderedMarkdown ol[start]").evaluate_all(
+            "els => els.map(e => e.start).filter(n => n > 99)")
+        assert starts == [], f"{path}: a line starting with a number became a list: {starts}"
+
+
+def test_a_notebook_saved_on_another_python_opens_unmodified(lab, page, request):
+    """A lesson last saved on Binder (its kernelspec's display name) with Python 3.10: the
+    server fills in this kernel's metadata as it reads the file, and leaves the file alone."""
+    nb = nbformat.read(LESSONS[0], as_version=4)
+    nb.metadata["kernelspec"]["display_name"] = "Python 3 (ipykernel)"
+    nb.metadata["language_info"] = {"name": "python", "version": "3.10.12",
+                                    "codemirror_mode": {"name": "ipython", "version": 3}}
+    path = Path(lab.root) / "notebooks" / "other_python.ipynb"
+    nbformat.write(nb, path)
+    on_disk = path.read_text()
+    try:
+        with recorded(request):
+            open_notebook(page, lab, "notebooks/other_python.ipynb")
+        assert path.read_text() == on_disk
+    finally:
+        path.unlink()
 
 @pytest.mark.skipif(not LESSONS, reason="no lesson notebooks yet")
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])

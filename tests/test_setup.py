@@ -3,16 +3,27 @@ and the Makefile refuses a Python that is too old with a message that says what 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from browser_support import REPO, LabServer, course_env, free_port, http_status
+from browser_support import (
+    CHROMIUM_ARGS,
+    REPO,
+    LabServer,
+    chromium_or_skip,
+    course_env,
+    free_port,
+    http_status,
+)
 
 HOME_NOTEBOOK = "notebooks/00_welcome.ipynb"
+LAB_SETTINGS = ".venv/share/jupyter/lab/settings/overrides.json"
 
 
 def make(*args: str, env: dict | None = None, user: str | None = None, directory: Path = REPO):
@@ -31,7 +42,15 @@ def test_make_lab_serves_localhost_only_and_opens_the_home_notebook():
     recipe = lab_recipe()
     assert "--ip=127.0.0.1" in recipe
     assert "--no-browser" in recipe
-    assert f"--ServerApp.default_url=/lab/tree/{HOME_NOTEBOOK}" in recipe
+    # JupyterLab's own default_url (the Launcher) overrides ServerApp's: it must be LabApp's.
+    assert f"--LabApp.default_url=/lab/tree/{HOME_NOTEBOOK}" in recipe
+    assert "--ServerApp.contents_manager_class=shoplab.lab.CourseContentsManager" in recipe
+
+
+def test_binder_config_uses_the_same_contents_manager_as_make_lab():
+    config = json.loads((REPO / ".jupyter" / "jupyter_server_config.json").read_text())
+    assert (f"--ServerApp.contents_manager_class={config['ServerApp']['contents_manager_class']}"
+            in lab_recipe())
 
 
 @pytest.fixture
@@ -57,7 +76,7 @@ def jupyter_args(result) -> str:
 
 def test_make_lab_allows_root_only_as_root(fake_jupyter: Path):
     """The copy of the Makefile is the checkout's own, so this tests the real recipe."""
-    lab = ("-o", "setup", "lab", f"BIN={fake_jupyter}")
+    lab = ("-o", "setup", "-o", LAB_SETTINGS, "lab", f"BIN={fake_jupyter}")
     own = jupyter_args(make(*lab, directory=fake_jupyter))
     assert ("--allow-root" in own) is (os.geteuid() == 0)
     if os.geteuid() == 0:
@@ -81,6 +100,51 @@ def test_make_lab_really_serves_the_course(tmp_path: Path):
         # Local installs are for instructors too: their nbgrader formgrader is on here.
         assert http_status(server.api("/formgrader")) != 404
         assert f"http://127.0.0.1:{port}/lab" in server.log()  # bound to loopback
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.xdist_group("jupyterlab")
+def test_the_url_make_lab_prints_opens_the_welcome_notebook(tmp_path: Path):
+    """A first visit (no saved workspace): the printed URL shows the welcome notebook, its
+    kernel started and the notebook unmodified, the file browser in notebooks/, no Launcher,
+    and the course's lab settings (the news pop-up off) in the venv's overrides.json."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_or_skip()
+    port = free_port()
+    command = ["make", "--no-print-directory", "-o", "setup", "lab", f"PORT={port}"]
+    env = course_env(JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    server = LabServer(command, REPO, env, port, tmp_path / "make-lab.log")
+    try:
+        server.wait_ready()
+        printed = re.findall(rf"http://127\.0\.0\.1:{port}/\S+", server.log())
+        assert printed, server.log()
+        # JUPYTER_TOKEN is masked as "..." in the log; a learner's generated token is printed.
+        url = printed[0].replace("token=...", f"token={server.token}")
+        assert f"/lab/tree/{HOME_NOTEBOOK}?token=" in url
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
+            page.locator(".jp-StatusBar-TextItem").filter(
+                has_text=re.compile(r"Shop Lab\) \| Idle$")).first.wait_for(timeout=120_000)
+            tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+            assert tabs.all_inner_texts() == ["00_welcome.ipynb"]
+            assert page.locator(".jp-Launcher").count() == 0
+            page.locator(".jp-Notebook h1", has_text="Welcome to Shop Lab").wait_for()
+            page.wait_for_function("""() => [...document.querySelectorAll(
+                '.jp-FileBrowser .jp-DirListing-itemName')].some(e => e.textContent.trim()
+                === '04_pricing.ipynb')""")
+            crumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs").inner_text()
+            assert crumbs.strip("/ ") == "notebooks", crumbs
+            assert page.locator(".jp-mod-dirty").count() == 0, "the welcome notebook is modified"
+            browser.close()
+        settings = json.loads((REPO / LAB_SETTINGS).read_text())
+        assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     finally:
         server.stop()
 

@@ -9,6 +9,7 @@
     shoplab export ch04 --out grades.csv          grades for an LMS (--canvas, --moodle)
     shoplab report ch04 --out report.html         the class report (offline HTML)
     shoplab simulate ch04 --students 40 --seed 1  a synthetic class, for demos and tests
+    shoplab learner-copy OUT [--branch learner]   the course without solutions, for learners
 
 Every command works on the nbgrader course directory given by --course (default: here). A
 chapter may be written 4, 04 or ch04 (`graders.chapter.Chapter`). `course_command` gives each
@@ -228,3 +229,20 @@ def simulate(course, chapter, students, seed, out):
     target = Path(out) if out else course.root
     ids = write_class(course, chapter, students, seed, target)
     click.echo(f"{len(ids)} submissions written to {target / 'submitted'}")
+
+
+@main.command("learner-copy")
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option("--course", "course_dir", default=".", show_default=True,
+              type=click.Path(file_okay=False, exists=True), help="The course repository.")
+@click.option("--branch", default=None, help="Also commit the copy to this local branch.")
+def learner_copy(out, course_dir, branch):
+    """Build the learner's copy of the course in OUT: no solutions, no held-back cases."""
+    from shoplab.instructor.learner_copy import LearnerCopyError, build
+
+    try:
+        paths = build(Path(out), Path(course_dir).resolve(), branch)
+    except LearnerCopyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"learner's copy: {len(paths)} files in {out}"
+               + (f", committed to branch {branch}" if branch else ""))

@@ -59,3 +59,25 @@ def test_a_lesson_without_its_tagged_cell_is_named():
     notebook.cells = [c for c in notebook.cells if NEXT_TAG not in c.metadata.get("tags", [])]
     with pytest.raises(ContentsError, match="lesson 04 needs one markdown cell tagged"):
         render_lesson(notebook, "04")
+
+
+COURSE_NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("source/ch*/*.ipynb"),
+                           *ROOT.glob("release/ch*/*.ipynb")])
+NEXT_CHAPTER = re.compile(r"\bnext\b[^.\n]{0,40}?\bchapter\s+(\d{2})\b", re.I)
+
+
+@pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_notebook_links_and_next_pointers_reach_written_chapters(path):
+    """Beyond the generated pointer: no hand-typed link in a lesson or exercise notebook is
+    broken, and no text sends the learner "next" to a chapter whose lesson is not written."""
+    written = {int(r.entry.chapter.number) for r in rows() if r.lesson}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for target in LINK.findall(cell.source):
+            target = target.split("#")[0].split()[0] if target.strip() else target
+            if not target or re.match(r"[a-z]+:", target):
+                continue
+            assert (path.parent / target).exists(), f"{path.name} links {target}, which is missing"
+        for chapter in NEXT_CHAPTER.findall(cell.source):
+            assert int(chapter) in written, f"{path.name}: 'next' points to chapter {chapter}"
