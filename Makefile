@@ -9,7 +9,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .PHONY: lab test setup data release lint bench clean
 
-setup: $(STAMP) datasets/.build-stamp
+setup: $(STAMP) datasets/.build-stamp $(LAB_SETTINGS)
 
 # Reinstall when the pins or the project metadata change.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -38,7 +38,7 @@ lab: setup $(LAB_SETTINGS)
 
 $(LAB_SETTINGS): $(STAMP) shoplab/lab.py $(wildcard .jupyter/lab/user-settings/*/*/*.jupyterlab-settings)
 	@mkdir -p $(@D)
-	$(BIN)/python -m shoplab.lab overrides > $@.tmp && mv $@.tmp $@
+	$(BIN)/python -m shoplab.lab overrides > $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
 test: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
