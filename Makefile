@@ -42,6 +42,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 bench: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/notebooks.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/grading.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/scaleout.py
 
