@@ -50,8 +50,9 @@ lint: setup
 	$(BIN)/ruff check .
 
 bench: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/notebooks.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/grading.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/scaleout.py
 
 clean:
-	rm -rf $(VENV) datasets/*.csv datasets/.build-stamp
+	rm -rf $(VENV) datasets/*.csv datasets/.build-stamp datasets/.verified.json

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 
 import numpy as np
@@ -88,6 +89,7 @@ def test_dtypes_parsed(shop):
             assert pd.api.types.is_integer_dtype(df[c]), (name, c)
 
 
+
 def test_malformed_file_names_missing_columns(monkeypatch, tmp_path):
     monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path))
     (tmp_path / "fees.csv").write_text("channel,commission_rate\nplatform,0.05\n")
@@ -139,22 +141,75 @@ def test_build_reproduces_the_committed_checksums_byte_for_byte(shop):
         )
 
 
-@pytest.mark.parametrize("damage", ["truncate", "edit"])
-def test_truncated_or_edited_file_is_refused_with_the_fix(shop, monkeypatch, tmp_path, damage):
+@pytest.fixture
+def shop_copy(shop, monkeypatch, tmp_path):
+    """A private copy of the built shop, as SHOPLAB_DATA, for tests that damage it."""
     for csv in shop.directory.glob("*.csv"):
         (tmp_path / csv.name).write_bytes(csv.read_bytes())
-    target = tmp_path / "orders.csv"
+    monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path))
+    return tmp_path
+
+
+def assert_refused_with_the_fix(name):
+    with pytest.raises(ds.DatasetError) as err:
+        ds.load_table(name)
+    message = str(err.value)
+    assert f"{name}.csv" in message and "python -m shoplab.datasets build" in message
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit"])
+def test_truncated_or_edited_file_is_refused_with_the_fix(shop_copy, damage):
+    target = shop_copy / "orders.csv"
     text = target.read_text(encoding="utf-8")
     if damage == "truncate":
         target.write_text(text[: len(text) // 2], encoding="utf-8")
     else:
         target.write_text(text.replace("completed", "cancelled", 5), encoding="utf-8")
-    monkeypatch.setenv("SHOPLAB_DATA", str(tmp_path))
-    with pytest.raises(ds.DatasetError) as err:
-        ds.load_table("orders")
-    message = str(err.value)
-    assert "orders.csv" in message and "python -m shoplab.datasets build" in message
+    assert_refused_with_the_fix("orders")
     assert ds.load_table("products").shape[0] > 0  # an intact table still loads
+
+
+def test_a_verified_file_is_hashed_once(shop_copy, monkeypatch):
+    hashed = []
+    real = ds.checksum
+    monkeypatch.setattr(ds, "checksum", lambda path: hashed.append(path.name) or real(path))
+    monkeypatch.setattr(ds, "_CACHE", {})
+    ds.load_table("fees")
+    monkeypatch.setattr(ds, "_CACHE", {})  # as a freshly imported loader (a hidden check) sees it
+    ds.load_table("fees")
+    assert hashed == ["fees.csv"]
+    assert "fees.csv" in json.loads((shop_copy / ds.VERIFIED_NAME).read_text())
+
+
+def test_a_same_size_edit_with_its_mtime_restored_is_still_refused(shop_copy, monkeypatch):
+    """Size and mtime alone would miss this edit; the ctime in the signature does not."""
+    target = shop_copy / "orders.csv"
+    ds.load_table("orders")  # verified and recorded
+    before = target.stat()
+    data = target.read_bytes()
+    assert data.count(b"completed") > 5
+    with open(target, "r+b") as f:  # in place: same inode, same size
+        f.write(data.replace(b"completed", b"cancelled", 5))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = target.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino
+    )
+    monkeypatch.setattr(ds, "_CACHE", {})
+    assert_refused_with_the_fix("orders")
+
+
+def test_a_record_from_another_manifest_does_not_vouch(shop_copy, monkeypatch):
+    """A record says "these bytes had that checksum"; it vouches only for the manifest's."""
+    ds.load_table("fees")
+    fees = shop_copy / "fees.csv"
+    fees.write_text(fees.read_text().replace("0.05,", "0.01,"))  # another version's file ...
+    records = json.loads((shop_copy / ds.VERIFIED_NAME).read_text())
+    records["fees.csv"]["signature"] = ds._signature(shop_copy / "fees.csv")  # ... but "seen"
+    records["fees.csv"]["sha256"] = "0" * 64  # verified against some other manifest
+    (shop_copy / ds.VERIFIED_NAME).write_text(json.dumps(records))
+    monkeypatch.setattr(ds, "_CACHE", {})
+    assert_refused_with_the_fix("fees")
 
 
 # --- keys and tie-outs -------------------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""Benchmark: what a graded run and a lesson cost, against the floor any grader pays.
+
+    python benchmarks/notebooks.py [--runs 3] [--only ch08 08_funnels ...]
+
+Per chapter: the graded run of its solution notebook (`source/chNN/chNN_exercises.ipynb`, real
+kernel via nbclient, `NBGRADER_EXECUTION=autograde`, hidden cells included) against the floor:
+a kernel started that runs only `import numpy, pandas, plotly, graders, shoplab`. Per lesson
+(`notebooks/*.ipynb`): its Run All time and the kernel's resident memory afterwards (VmRSS, read
+inside the kernel). Medians of `--runs` runs. Not a timed test: the numbers depend on the machine
+and on what else runs on it; run it alone and record the result in docs/instructors.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[1]
+FLOOR = "import numpy, pandas, plotly, graders, shoplab"
+RSS = "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')))"
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Run `nb` in a fresh kernel (start included); return (seconds, kernel RSS in kB after)."""
+    nb.cells.append(nbformat.v4.new_code_cell(RSS))
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # the kernel inherits the environment of this process
+    try:
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+        seconds = time.perf_counter() - start
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    rss = int(nb.cells[-1].outputs[0]["text"].strip())
+    return seconds, rss
+
+
+def median_run(path: Path | None, runs: int, env: dict[str, str]) -> tuple[float, float]:
+    """Median seconds and median RSS (MB) of `runs` runs of `path` (None: the floor)."""
+    times, rss = [], []
+    for _ in range(runs):
+        nb = (nbformat.read(path, as_version=4) if path is not None
+              else nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)]))
+        s, kb = execute(nb, path.parent if path is not None else REPO, env)
+        times.append(s)
+        rss.append(kb / 1024)
+    return statistics.median(times), statistics.median(rss)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="chapters (ch08) and lessons (08_funnels) to run; default all")
+    args = parser.parse_args()
+    chapters = sorted((REPO / "source").glob("ch*/ch*_exercises.ipynb"))
+    lessons = sorted((REPO / "notebooks").glob("*.ipynb"))
+    if args.only is not None:
+        chapters = [p for p in chapters if p.parent.name in args.only]
+        lessons = [p for p in lessons if p.stem in args.only]
+
+    floor, floor_mb = median_run(None, args.runs, {})
+    print(f"{os.cpu_count()} cores, median of {args.runs} runs; floor (kernel start + "
+          f"`{FLOOR}`): {floor:.1f} s, {floor_mb:.0f} MB", flush=True)
+    print(f"{'graded run':<22} {'s':>6} {'x floor':>8}")
+    for path in chapters:
+        s, _ = median_run(path, args.runs, {"NBGRADER_EXECUTION": "autograde"})
+        print(f"{path.parent.name:<22} {s:6.1f} {s / floor:8.1f}", flush=True)
+    print(f"{'lesson Run All':<22} {'s':>6} {'x floor':>8} {'MB':>6}")
+    for path in lessons:
+        s, mb = median_run(path, args.runs, {})
+        print(f"{path.stem:<22} {s:6.1f} {s / floor:8.1f} {mb:6.0f}", flush=True)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
