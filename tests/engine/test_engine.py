@@ -97,7 +97,19 @@ def test_nan_and_text_get_plain_messages():
     assert "NaN" in run(ex, float("nan")).messages[0]
     assert "without ¥ or %" in run(ex, "25%").messages[0]
     assert "percentage" in run(ex, 25).messages[0]
-    assert "close" in run(ex, 0.2501).messages[0]
+    assert "close" not in run(ex, 0.2501).messages[0]  # near is not rounded: too high
+    assert "Too high" in run(ex, 0.2501).messages[0]
+
+
+def test_very_close_only_when_the_answer_is_the_reference_rounded_too_early():
+    ex = Exercise(id="99.3", title="Rate", answer=Number("fraction"),
+                  reference=lambda d: 0.253471, points=1, kind="computation", hints=("h",),
+                  name="answer")
+    assert run(ex, 0.2535).status == PASSED  # to 4 decimals, as stated
+    for rounded in (0.253, 0.25, 0.3):
+        assert "rounded too early" in run(ex, rounded).messages[0], rounded
+    for near in (0.2533, 0.2536, 0.2541):
+        assert "close" not in run(ex, near).messages[0], near
 
 
 def test_table_parts_earn_partial_credit():
@@ -118,7 +130,9 @@ def test_table_parts_earn_partial_credit():
     result = run(ex, half)
     assert (result.status, result.score) == (PARTIAL, 1.0)
     assert result.messages == ["Column 'margin': Markup, not margin."]
-    assert "missing the column" in run(ex, right.drop(columns="profit")).messages[0]
+    no_profit = run(ex, right.drop(columns="profit"))  # a missing column costs its points only
+    assert (no_profit.status, no_profit.score) == (PARTIAL, 2.0)
+    assert no_profit.messages == ["Column 'profit' is missing from your table."]
 
 
 class CountingTable(Table):
