@@ -212,12 +212,12 @@ FACTORS = (
 
 def constant_factor(given: float, expected: float) -> str | None:
     """"It is 7 times too large: …" when `given` is `expected` times (or over) a common
-    factor, to 4 significant digits; else None."""
+    factor, to 6 significant digits; else None."""
     if expected == 0 or given == 0:
         return None
     for factor, meaning in FACTORS:
         for ratio, words in ((factor, "times too large"), (1 / factor, "times too small")):
-            if math.isclose(given, expected * ratio, rel_tol=1e-4):
+            if math.isclose(given, expected * ratio, rel_tol=1e-6):
                 return f"It is {factor:g} {words}: {meaning}"
     return None
 

@@ -237,8 +237,7 @@ def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
         try:
             got = call_safely(function, inputs, order)
         except Exception as error:  # noqa: BLE001 - learner code may raise anything
-            return Verdict(False, f"On {case.label}, your function raised "
-                                  + sentence(f"{type(error).__name__}: {error}")), None
+            got = _Raised(error)
         if got is None and not outputs:
             raise _Unanswered
         outputs.append((case, inputs, got))
@@ -246,8 +245,9 @@ def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
                 if (verdict := _compare_case(exercise, *output))]
     if not failures:
         return Verdict(True), None
-    # A mistake explains the answer if it reproduces every wrong output (cases the learner
-    # got right, such as an edge case handled separately, do not count against it).
+    # A mistake explains the answer if it reproduces every wrong output, raising where it
+    # raised (cases the learner got right, such as an edge case handled separately, do not
+    # count against it).
     for mistake in exercise.mistakes:
         if all(_same_as_mistake(exercise, mistake.answer, inputs, got)
                for (_, inputs, got), _ in failures):
@@ -255,8 +255,18 @@ def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
     return failures[0][1], None
 
 
+@dataclass(frozen=True)
+class _Raised:
+    """What a case's call raised instead of returning."""
+
+    error: Exception
+
+
 def _compare_case(exercise: Exercise, case: Case, inputs, got) -> Verdict | None:
     """The failing verdict for one case, or None when the output is right."""
+    if isinstance(got, _Raised):
+        return Verdict(False, f"On {case.label}, your function raised "
+                       + sentence(f"{type(got.error).__name__}: {got.error}"))
     try:
         verdict = exercise.answer.compare(got, exercise.reference(**inputs))
     except Problem as problem:
@@ -273,6 +283,6 @@ def sentence(text: str) -> str:
 def _same_as_mistake(exercise, wrong_function, inputs, got) -> bool:
     try:
         wrong = wrong_function(**inputs)
-    except Exception:  # noqa: BLE001 - a mistake undefined for this input cannot match it
-        return False
-    return _matches(exercise.answer, got, wrong)
+    except Exception as error:  # noqa: BLE001 - the mistake is undefined for this input
+        return isinstance(got, _Raised) and type(got.error) is type(error)
+    return not isinstance(got, _Raised) and _matches(exercise.answer, got, wrong)
