@@ -100,6 +100,12 @@ class Result:
                     "(or write the function's body) with your answer.")
         return f"✗ {ex.id} {ex.title}: not yet ({self.score:g} of {self.max_points:g} points)."
 
+    def short(self) -> str:
+        """One line that fits nbgrader Validate's 80-column excerpt: "04.1: not attempted yet"."""
+        what = {NOT_RUN: "the answer cell did not run", BLANK: "not attempted yet"}.get(
+            self.status, f"{self.status} ({self.score:g} of {self.max_points:g} points)")
+        return f"{self.exercise.id}: {what}"
+
     def text(self) -> str:
         lines = [self.headline(), *(f"  - {m}" for m in self.messages)]
         if self.status in (NOT_YET, PARTIAL):

@@ -45,13 +45,13 @@ def _show(obj) -> None:
 
 
 class NotPassed(AssertionError):
-    """Raised under nbgrader when a check earns nothing. Its traceback is the one-line
-    headline (`_render_traceback_`, read by IPython), so Validate shows one line per
+    """Raised under nbgrader when a check earns nothing. Its traceback is one short line
+    (`Result.short`, via IPython's `_render_traceback_`), so Validate shows one line per
     exercise ("04.1 …: not attempted yet"), not a wall of tracebacks."""
 
     def __init__(self, result):
         super().__init__(result.text())
-        self.headline = result.headline()
+        self.headline = result.short()
 
     def _render_traceback_(self):
         return [self.headline]

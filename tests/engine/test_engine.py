@@ -338,6 +338,4 @@ def test_a_failed_check_under_nbgrader_shows_one_line(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     with pytest.raises(learner.NotPassed) as raised:
         learner.check("04.1", ...)
-    assert raised.value._render_traceback_() == [
-        "… 04.1 Gross margin of every product: not attempted yet — replace the `...` "
-        "(or write the function's body) with your answer."]
+    assert raised.value._render_traceback_() == ["04.1: not attempted yet"]
