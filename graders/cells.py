@@ -23,14 +23,24 @@ learner's kernel.
 
 from __future__ import annotations
 
-import inspect
 import json
-import math
 import re
 from pathlib import Path
 
 from graders import registry
-from graders.answers import TOLERANCE, Answer, Function, Label, LabelSet, Number, Series, Table
+from graders.answers import (
+    LABEL_SET_RULE,
+    ONE_LABEL_RULE,
+    Answer,
+    Function,
+    Label,
+    LabelSet,
+    Number,
+    Series,
+    Table,
+    parameters,
+    precision_words,
+)
 from graders.chapter import Chapter, answer_id, exercise_of, grade_id
 from graders.spec import Exercise
 
@@ -63,41 +73,34 @@ def heading(exercise: Exercise) -> str:
     return f"### Exercise {exercise.id} — {exercise.title} ({total})"
 
 
-def precision(unit: str, tol: float | None = None) -> str:
-    """How closely a number is checked, in words: "to the fen", "to 4 decimals", "exactly"."""
-    tolerance = TOLERANCE[unit] if tol is None else tol
-    if unit == "yuan" and tol is None:
-        return "checked to the fen"
-    if tolerance < 1e-8:
-        return "checked exactly"
-    return f"checked to {round(-math.log10(2 * tolerance))} decimals"
-
-
 def _describe(answer: Answer) -> str:
     if isinstance(answer, Number):
-        return f"{answer.description}, {precision(answer.unit, answer.tol)}"
+        return f"{answer.description}, {precision_words(answer.unit, answer.tol)}"
     if isinstance(answer, Series):
         order = ", in the order asked for" if answer.ordered else ""
-        return (f"{answer.description} (one value per label){order}, each "
-                f"{precision(answer.unit, answer.tol)}")
+        return (f"{answer.description} (one value per label; the index's name and dtype do not "
+                f"matter){order}, each {precision_words(answer.unit, answer.tol)}")
     if isinstance(answer, Label):
         if answer.choices:
-            return "text, one of " + ", ".join(f"`{c!r}`" for c in answer.choices)
-        return "text (a name; capitals do not matter)"
+            return ("text, one of " + ", ".join(f"`{c!r}`" for c in answer.choices)
+                    + f" ({ONE_LABEL_RULE})")
+        return f"one name or label (capitals do not matter; {ONE_LABEL_RULE})"
     if isinstance(answer, LabelSet):
-        return "a list of names (in any order; capitals do not matter)"
+        return f"the names ({LABEL_SET_RULE}; capitals do not matter)"
     if isinstance(answer, Table):
         columns = "; ".join(f"`{name}`: {_describe(kind)}" for name, kind in answer.columns.items())
-        return f"a table (DataFrame) keyed by `{answer.index}` with the columns {columns}"
+        return (f"a table (DataFrame) keyed by `{answer.index}` (as its index, any name, or as a "
+                f"column named `{answer.index}`) with the columns {columns}. Each column earns "
+                "its points on its own; extra columns are ignored")
     raise TypeError(f"no answer-format wording for {type(answer).__name__}")
 
 
 def answer_format(exercise: Exercise) -> str:
     """The line under the heading: what to define, its type and unit, and how it is checked."""
     if isinstance(exercise.answer, Function):
-        parameters = ", ".join(inspect.signature(exercise.reference).parameters)
-        what = (f"`{exercise.name}({parameters})`, a function that returns "
-                f"{_describe(exercise.answer.returns)}")
+        what = (f"`{exercise.name}({', '.join(parameters(exercise.reference))})`, a function "
+                "called with these inputs in this order (your parameter names may differ) that "
+                f"returns {_describe(exercise.answer.returns)}")
     else:
         what = f"`{exercise.name}`, {_describe(exercise.answer)}"
     return f"{FORMAT_PREFIX}{what}."
@@ -105,7 +108,7 @@ def answer_format(exercise: Exercise) -> str:
 
 def grade_source(exercise: Exercise) -> str:
     """The grade cell: the visible check, then the block nbgrader hides from learners."""
-    call = f'("{exercise.id}", {exercise.name})'
+    call = f'("{exercise.id}")'
     return "\n".join((
         f"check{call}",
         "### BEGIN HIDDEN TESTS",

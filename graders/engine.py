@@ -14,11 +14,36 @@ import io
 import warnings
 from dataclasses import dataclass, field
 
-from graders.answers import Function, Problem, Verdict, call_safely, is_blank
+from graders.answers import (
+    Function,
+    Problem,
+    Verdict,
+    call_safely,
+    check_signature,
+    is_blank,
+    parameters,
+)
 from graders.data import Data
 from graders.spec import Case, Exercise
 
 PASSED, PARTIAL, NOT_YET, BLANK = "passed", "partial", "not yet", "not attempted"
+NOT_RUN = "did not run"
+
+
+class _NotRun:
+    """What a grade cell passes when the answer's name is unbound: its answer cell failed
+    (SyntaxError, NameError, …) or was never run."""
+
+    def __repr__(self):
+        return "<the answer cell did not run>"
+
+
+ANSWER_CELL_DID_NOT_RUN = _NotRun()
+
+
+def lookup(name: str, namespace: dict):
+    """The learner's answer by the name the spec declares, or ANSWER_CELL_DID_NOT_RUN."""
+    return namespace.get(name, ANSWER_CELL_DID_NOT_RUN)
 
 # The MIME type of a graded result published as data (`publish`). Front ends and nbconvert's
 # HTML (nbgrader's feedback) draw no output of an unknown type, so the learner never sees it;
@@ -64,11 +89,22 @@ class Result:
             tail = "" if self.hidden_run or not ex.hidden else (
                 f" When graded, it is also tried on {len(ex.hidden)} held-back case(s)."
             )
-            return f"✓ {ex.id} {ex.title}: correct.{tail}"
+            return (f"✓ {ex.id} {ex.title}: correct ({self.score:g} of {self.max_points:g} "
+                    f"points).{tail}")
+        if self.status == NOT_RUN:
+            return (f"✗ {ex.id} {ex.title}: your answer cell did not run (it stopped on an "
+                    f"error, or was not run), so `{ex.name}` is not defined. Run it, fix the "
+                    "error it shows, then check again.")
         if self.status == BLANK:
             return (f"… {ex.id} {ex.title}: not attempted yet — replace the `...` "
                     "(or write the function's body) with your answer.")
         return f"✗ {ex.id} {ex.title}: not yet ({self.score:g} of {self.max_points:g} points)."
+
+    def short(self) -> str:
+        """One line that fits nbgrader Validate's 80-column excerpt: "04.1: not attempted yet"."""
+        what = {NOT_RUN: "the answer cell did not run", BLANK: "not attempted yet"}.get(
+            self.status, f"{self.status} ({self.score:g} of {self.max_points:g} points)")
+        return f"{self.exercise.id}: {what}"
 
     def text(self) -> str:
         lines = [self.headline(), *(f"  - {m}" for m in self.messages)]
@@ -119,6 +155,8 @@ def evaluate(exercise: Exercise, answer, *, hidden: bool = False, data: Data | N
     data = data or Data()
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
+        if answer is ANSWER_CELL_DID_NOT_RUN:
+            return Result(exercise, NOT_RUN, 0.0, hidden_run=hidden)
         if is_blank(answer):
             return Result(exercise, BLANK, 0.0, hidden_run=hidden)
         try:
@@ -161,7 +199,7 @@ def _check_value(exercise: Exercise, given, data: Data):
     verdicts = {}
     for part in exercise.part_points():
         verdict, name = judged[part], None
-        if not verdict.ok:
+        if not verdict.ok and part in given_parts:
             for mistake in exercise.mistakes:
                 if mistake.part == part and _is_mistake(spec, part, given_parts[part],
                                                         mistake.answer(data)):
@@ -194,14 +232,18 @@ def _matches(spec, given, wrong) -> bool:
 def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
     """Run the learner's function on every case; all must pass (public, then held-back)."""
     cases = exercise.cases + (exercise.hidden if hidden else ())
+    order = parameters(exercise.reference)
+    try:
+        check_signature(function, order, exercise.name)
+    except Problem as problem:
+        return Verdict(False, str(problem)), None
     outputs = []
     for case in cases:
         inputs = case.resolve(data)
         try:
-            got = call_safely(function, inputs)
+            got = call_safely(function, inputs, order)
         except Exception as error:  # noqa: BLE001 - learner code may raise anything
-            return Verdict(False, f"On {case.label}, your function raised "
-                                  f"{type(error).__name__}: {error}"), None
+            got = _Raised(error)
         if got is None and not outputs:
             raise _Unanswered
         outputs.append((case, inputs, got))
@@ -209,8 +251,9 @@ def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
                 if (verdict := _compare_case(exercise, *output))]
     if not failures:
         return Verdict(True), None
-    # A mistake explains the answer if it reproduces every wrong output (cases the learner
-    # got right, such as an edge case handled separately, do not count against it).
+    # A mistake explains the answer if it reproduces every wrong output, raising where it
+    # raised (cases the learner got right, such as an edge case handled separately, do not
+    # count against it).
     for mistake in exercise.mistakes:
         if all(_same_as_mistake(exercise, mistake.answer, inputs, got)
                for (_, inputs, got), _ in failures):
@@ -218,8 +261,18 @@ def _check_function(exercise: Exercise, function, data: Data, hidden: bool):
     return failures[0][1], None
 
 
+@dataclass(frozen=True)
+class _Raised:
+    """What a case's call raised instead of returning."""
+
+    error: Exception
+
+
 def _compare_case(exercise: Exercise, case: Case, inputs, got) -> Verdict | None:
     """The failing verdict for one case, or None when the output is right."""
+    if isinstance(got, _Raised):
+        return Verdict(False, f"On {case.label}, your function raised "
+                       + sentence(f"{type(got.error).__name__}: {got.error}"))
     try:
         verdict = exercise.answer.compare(got, exercise.reference(**inputs))
     except Problem as problem:
@@ -227,9 +280,15 @@ def _compare_case(exercise: Exercise, case: Case, inputs, got) -> Verdict | None
     return None if verdict.ok else Verdict(False, f"On {case.label}: {verdict.message}")
 
 
+def sentence(text: str) -> str:
+    """`text` ending in exactly one full stop (learner messages never double punctuation)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", ")", "…")) else text + "."
+
+
 def _same_as_mistake(exercise, wrong_function, inputs, got) -> bool:
     try:
         wrong = wrong_function(**inputs)
-    except Exception:  # noqa: BLE001 - a mistake undefined for this input cannot match it
-        return False
-    return _matches(exercise.answer, got, wrong)
+    except Exception as error:  # noqa: BLE001 - the mistake is undefined for this input
+        return isinstance(got, _Raised) and type(got.error) is type(error)
+    return not isinstance(got, _Raised) and _matches(exercise.answer, got, wrong)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 
 from graders import registry
 from graders.chapter import Chapter
-from graders.engine import BLANK, NOT_YET, PASSED, evaluate, publish
+from graders.engine import BLANK, NOT_YET, PASSED, evaluate, lookup, publish
+
+_BY_NAME = object()
 
 _results: dict[str, object] = {}
 _hints_seen: dict[str, int] = {}
@@ -41,9 +44,26 @@ def _show(obj) -> None:
         display(obj)
 
 
-def check(exercise_id: str, answer) -> None:
-    """Check your answer to one exercise and say what to fix."""
+class NotPassed(AssertionError):
+    """Raised under nbgrader when a check earns nothing. Its traceback is one short line
+    (`Result.short`, via IPython's `_render_traceback_`), so Validate shows one line per
+    exercise ("04.1 …: not attempted yet"), not a wall of tracebacks."""
+
+    def __init__(self, result):
+        super().__init__(result.text())
+        self.headline = result.short()
+
+    def _render_traceback_(self):
+        return [self.headline]
+
+
+def check(exercise_id: str, answer=_BY_NAME) -> None:
+    """Check your answer to one exercise and say what to fix. Without `answer`, the answer
+    is looked up by the name the exercise declares (the grade cells do this, so a failed
+    answer cell is reported as such)."""
     exercise = registry.find(exercise_id)
+    if answer is _BY_NAME:
+        answer = lookup(exercise.name, sys._getframe(1).f_globals)
     result = evaluate(exercise, answer)
     _results[exercise_id] = result
     _show(result)
@@ -51,7 +71,7 @@ def check(exercise_id: str, answer) -> None:
         # A zero here stops the grade cell before its hidden part: publish what it found.
         publish(result)
         if result.score == 0:
-            raise AssertionError(result.text())
+            raise NotPassed(result)
 
 
 def hint(exercise_id: str, number: int | None = None) -> None:
@@ -63,7 +83,12 @@ def hint(exercise_id: str, number: int | None = None) -> None:
     if not 1 <= number <= total:
         raise ValueError(f"Exercise {exercise_id} has hints 1 to {total}.")
     _hints_seen[exercise_id] = max(_hints_seen.get(exercise_id, 0), number)
-    more = f' Run hint("{exercise_id}") again for the next one.' if number < total else ""
+    if number < total:
+        more = f' Run hint("{exercise_id}") again for the next one.'
+    elif solutions_allowed() and not grading():
+        more = f' That was the last hint; solution("{exercise_id}") shows a worked solution.'
+    else:
+        more = " That was the last hint."
     _show(f"Hint {number} of {total} for {exercise_id}: {exercise.hints[number - 1]}{more}")
 
 

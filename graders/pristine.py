@@ -4,9 +4,10 @@ Hidden grade cells do
 
     __import__("sys").modules.pop("graders.pristine", None)
     from graders.pristine import grade
-    grade("04.2", margin)
+    grade("04.2")
 
-so this module is re-read from disk every time, and `grade` re-imports `graders` and
+(the answer is looked up by the name the spec declares, so an answer cell that failed is
+reported as such), so this module is re-read from disk every time, and `grade` re-imports `graders` and
 `shoplab` from disk as well (setting the learner's copies aside for the duration), then
 reads the tables from disk. Whatever the notebook did to those packages' attributes, to the
 exercise registry, to the loaded DataFrames or to the names `check`/`grade` does not reach
@@ -22,7 +23,10 @@ def _is_own(name: str) -> bool:
     return name.split(".")[0] in _OWN
 
 
-def grade(exercise_id: str, answer) -> float:
+_BY_NAME = object()
+
+
+def grade(exercise_id: str, answer=_BY_NAME) -> float:
     """Score `answer` on public and held-back cases; print the feedback, publish the result
     as data (for the class report); raise on zero.
 
@@ -33,10 +37,13 @@ def grade(exercise_id: str, answer) -> float:
     for name in learners:
         del sys.modules[name]
     try:
-        from graders.engine import evaluate, publish
+        from graders.engine import evaluate, lookup, publish
         from graders.registry import find
 
-        result = evaluate(find(exercise_id), answer, hidden=True)
+        exercise = find(exercise_id)
+        if answer is _BY_NAME:
+            answer = lookup(exercise.name, sys._getframe(1).f_globals)
+        result = evaluate(exercise, answer, hidden=True)
         publish(result)
     finally:
         for name in [n for n in sys.modules if _is_own(n)]:

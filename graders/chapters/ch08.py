@@ -275,6 +275,10 @@ EXERCISES = (
             Case("A 100 of 1,000, B 150 of 1,000",
                  {"conversions_a": 100, "sessions_a": 1000, "conversions_b": 150,
                   "sessions_b": 1000}),
+            # The stated rule "0.0 when the pooled rate is 0 or 1" gets a public case.
+            Case("no conversions in either group (a pooled rate of 0)",
+                 {"conversions_a": 0, "sessions_a": 500, "conversions_b": 0,
+                  "sessions_b": 400}),
         ),
         hidden=(
             Case("A 90 of 800, B 70 of 1,200 (B worse)",

@@ -19,6 +19,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from graders import registry
+from graders.answers import Function, Label, LabelSet, Number, Series, Table, parameters
+from graders.chapter import answer_id, grade_id
 from graders.data import Data
 from graders.engine import PASSED, evaluate
 
@@ -54,6 +56,28 @@ def hard_coded_source() -> str:
             f"    return {table!r}.get(({args},), 0.0)\n")
 
 
+def rewritten(exercise) -> tuple[str, float]:
+    """Code that rewrites a solved answer in another right form (a table loses its first
+    column instead), and the points the rewritten answer must still earn."""
+    name, kind = exercise.name, exercise.answer
+    if isinstance(kind, Function):
+        args = ", ".join(f"my_{i}" for i, _ in enumerate(parameters(exercise.reference)))
+        return (f"_solved_{name} = {name}\ndef {name}({args}):\n"
+                f"    return _solved_{name}({args})", exercise.max_points)
+    if isinstance(kind, Table):
+        column = next(iter(kind.columns))
+        return (f'{name} = {name}.rename_axis("{kind.index}").reset_index()'
+                f'.drop(columns=["{column}"])',
+                exercise.max_points - exercise.part_points()[column])
+    forms = {Number: f"{name} = __import__('numpy').float64({name})",
+             Label: f"{name} = [{name}]", LabelSet: f"{name} = tuple({name})",
+             Series: f"{name} = {name}.rename_axis('key').to_dict()"}
+    return forms[type(kind)], exercise.max_points
+
+
+ALTERNATIVE = {ex.id: rewritten(ex) for ex in registry.exercises(CHAPTER)}
+
+
 def submissions(release: Path, source: Path) -> dict[str, bytes | None]:
     """Student name -> notebook to hand in (raw bytes), for every awkward case."""
     blank = nbformat.read(release, as_version=4)
@@ -77,6 +101,12 @@ def submissions(release: Path, source: Path) -> dict[str, bytes | None]:
             nb.cells.insert(grade_cell_indices(nb)[0] + 1, nbformat.v4.new_code_cell(code))
         return change
 
+    def alternative_forms(nb):
+        for exercise_id, (code, _) in ALTERNATIVE.items():
+            cell = next(c for c in nb.cells
+                        if c.metadata.get("nbgrader", {}).get("grade_id") == answer_id(exercise_id))
+            cell.source += "\n" + code
+
     def hard_code(nb):
         cell = next(c for c in nb.cells if c.source.startswith("def price_for_margin"))
         cell.source = hard_coded_source()
@@ -87,6 +117,8 @@ def submissions(release: Path, source: Path) -> dict[str, bytes | None]:
         "edited_locked": variant(edit_locked),
         "deleted_grade_cell": variant(delete_grade_cell),
         "hard_coded": variant(hard_code),
+        "alternative_forms": nbformat.writes(
+            _changed(nbformat.read(source, as_version=4), alternative_forms)).encode(),
         "loop": variant(solve_first_then("while True:\n    pass")),
         "crash": variant(solve_first_then("import os\nos._exit(1)")),
         "exit": variant(solve_first_then("import sys\nsys.exit('bye')")),
@@ -94,6 +126,11 @@ def submissions(release: Path, source: Path) -> dict[str, bytes | None]:
         "malformed": b'{"cells": [',
         "empty": b"",
     }
+
+
+def _changed(nb, change):
+    change(nb)
+    return nb
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +169,17 @@ def test_solution_full_marks_blank_zero(course):
     course, *_ = course
     assert total(course, "solved") == MAX
     assert total(course, "blank") == 0
+
+
+def test_alternative_forms_and_partial_tables_in_real_autograde(course):
+    """The learner's check and nbgrader share one engine: right answers written another way
+    earn full marks there too, and a table missing a column earns its other columns' points."""
+    course, *_ = course
+    scores = cell_scores(course, "alternative_forms")
+    for exercise_id, (code, points) in ALTERNATIVE.items():
+        grade = scores[grade_id(exercise_id)]
+        assert grade == points, f"{exercise_id} rewritten as `{code}`: {grade} of {points}"
+    assert any(points < registry.find(i).max_points for i, (_, points) in ALTERNATIVE.items())
 
 
 def test_editing_or_deleting_grade_cells_earns_nothing(course):

@@ -97,7 +97,19 @@ def test_nan_and_text_get_plain_messages():
     assert "NaN" in run(ex, float("nan")).messages[0]
     assert "without ¥ or %" in run(ex, "25%").messages[0]
     assert "percentage" in run(ex, 25).messages[0]
-    assert "close" in run(ex, 0.2501).messages[0]
+    assert "close" not in run(ex, 0.2501).messages[0]  # near is not rounded: too high
+    assert "Too high" in run(ex, 0.2501).messages[0]
+
+
+def test_very_close_only_when_the_answer_is_the_reference_rounded_too_early():
+    ex = Exercise(id="99.3", title="Rate", answer=Number("fraction"),
+                  reference=lambda d: 0.253471, points=1, kind="computation", hints=("h",),
+                  name="answer")
+    assert run(ex, 0.2535).status == PASSED  # to 4 decimals, as stated
+    for rounded in (0.253, 0.25, 0.3):
+        assert "rounded too early" in run(ex, rounded).messages[0], rounded
+    for near in (0.2533, 0.2536, 0.2541):
+        assert "close" not in run(ex, near).messages[0], near
 
 
 def test_table_parts_earn_partial_credit():
@@ -118,7 +130,9 @@ def test_table_parts_earn_partial_credit():
     result = run(ex, half)
     assert (result.status, result.score) == (PARTIAL, 1.0)
     assert result.messages == ["Column 'margin': Markup, not margin."]
-    assert "missing the column" in run(ex, right.drop(columns="profit")).messages[0]
+    no_profit = run(ex, right.drop(columns="profit"))  # a missing column costs its points only
+    assert (no_profit.status, no_profit.score) == (PARTIAL, 2.0)
+    assert no_profit.messages == ["Column 'profit' is missing from your table."]
 
 
 class CountingTable(Table):
@@ -252,3 +266,76 @@ def test_a_finite_answer_where_none_exists_is_not_called_close():
                   points=1, kind="computation", hints=("h",), name="answer")
     message = run(ex, lambda spend, orders: 0.0).messages[0]
     assert "close" not in message and "divide by is zero" in message
+
+
+def test_labels_are_compared_as_values():
+    prices = Exercise(id="99.12", title="By price", answer=Series("units"),
+                      reference=lambda d: pd.Series([3.0, 5.0], index=[199, 200]),
+                      points=1, kind="computation", hints=("h",), name="answer")
+    for index in ([199.0, 200.0], np.array([199, 200], dtype=np.int32), ["199", "200"]):
+        assert run(prices, pd.Series([3.0, 5.0], index=index)).status == PASSED, index
+    days = Exercise(id="99.13", title="By day", answer=Series("count"),
+                    reference=lambda d: pd.Series([1, 2], index=pd.to_datetime(
+                        ["2025-03-01", "2025-03-02"])),
+                    points=1, kind="computation", hints=("h",), name="answer")
+    assert run(days, pd.Series([1, 2], index=["2025-03-01", "2025-03-02"])).status == PASSED
+    missing_first = run(days, pd.Series([2], index=["2025-03-02"])).messages[0]
+    assert "first day(s) of the window" in missing_first
+    best = Exercise(id="99.14", title="Price", answer=Label(), reference=lambda d: 199,
+                    points=1, kind="computation", hints=("h",), name="answer")
+    for form in (199.0, np.int64(199), "199", [199]):
+        assert run(best, form).status == PASSED, form
+    assert "exactly one name" in run(best, [199, 200]).messages[0]
+
+
+def test_container_rules_for_label_sets():
+    losers = Exercise(id="99.6", title="Set", answer=LabelSet(), reference=lambda d: ["a"],
+                      points=1, kind="computation", hints=("h",), name="answer")
+    for form in (("a",), {"a"}, pd.Index(["A"]), np.array(["a"])):
+        assert run(losers, form).status == PASSED, form
+    assert "Put it in a list" in run(losers, "a").messages[0]
+
+
+def test_function_answers_are_called_by_position():
+    def my_names(m, d):
+        return uplift(m, d)
+
+    assert run(UPLIFT, my_names, hidden=True).status == PASSED
+    wrong_arity = run(UPLIFT, lambda margin: 0.0).messages[0]
+    assert "2 parameter(s), in this order: answer(margin, discount)" in wrong_arity
+
+
+def test_an_answer_cell_that_did_not_run_is_said_so():
+    from graders.engine import ANSWER_CELL_DID_NOT_RUN, NOT_RUN, lookup
+
+    assert lookup("answer", {}) is ANSWER_CELL_DID_NOT_RUN
+    result = run(MARGIN, lookup("answer", {}))
+    assert result.status == NOT_RUN and "answer cell did not run" in result.headline()
+    assert result.score == 0
+
+
+def test_a_pass_shows_its_points_and_messages_never_double_punctuation():
+    assert "(2 of 2 points)" in run(MARGIN, margin(DATA)).headline()
+    raising = run(UPLIFT, lambda margin, discount: 1 / 0).messages[0]
+    assert raising.endswith("division by zero.") and ".." not in raising
+
+
+def test_the_last_hint_points_to_the_solution(capsys, monkeypatch):
+    from graders import learner, registry
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    exercise = registry.find("04.1")
+    learner.hint("04.1", len(exercise.hints))
+    assert 'solution("04.1")' in capsys.readouterr().out
+    monkeypatch.setenv("SHOPLAB_SOLUTIONS", "off")
+    learner.hint("04.1", len(exercise.hints))
+    assert "solution(" not in capsys.readouterr().out
+
+
+def test_a_failed_check_under_nbgrader_shows_one_line(monkeypatch):
+    from graders import learner
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(learner.NotPassed) as raised:
+        learner.check("04.1", ...)
+    assert raised.value._render_traceback_() == ["04.1: not attempted yet"]
