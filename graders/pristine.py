@@ -11,7 +11,8 @@ reported as such), so this module is re-read from disk every time, and `grade` r
 `graders` and `shoplab` from disk as well (setting the learner's copies aside for the
 duration), then reads the tables from disk. Whatever the notebook did to those packages'
 attributes, to the exercise registry, to the loaded DataFrames or to the names
-`check`/`grade` does not reach the score. What this does not defend against is documented in docs/grading.md.
+`check`/`grade` does not reach the score. What this does not defend against is documented
+in docs/grading.md.
 """
 
 import sys
