@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -125,24 +126,30 @@ def test_the_url_make_lab_prints_opens_the_welcome_notebook(tmp_path: Path):
         # JUPYTER_TOKEN is masked as "..." in the log; a learner's generated token is printed.
         url = printed[0].replace("token=...", f"token={server.token}")
         assert f"/lab/tree/{HOME_NOTEBOOK}?token=" in url
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
-            page.locator(".jp-StatusBar-TextItem").filter(
-                has_text=re.compile(r"Shop Lab\) \| Idle$")).first.wait_for(timeout=120_000)
-            tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
-            assert tabs.all_inner_texts() == ["00_welcome.ipynb"]
-            assert page.locator(".jp-Launcher").count() == 0
-            page.locator(".jp-Notebook h1", has_text="Welcome to Shop Lab").wait_for()
-            page.wait_for_function("""() => [...document.querySelectorAll(
-                '.jp-FileBrowser .jp-DirListing-itemName')].some(e => e.textContent.trim()
-                === '04_pricing.ipynb')""")
-            crumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs").inner_text()
-            assert crumbs.strip("/ ") == "notebooks", crumbs
-            assert page.locator(".jp-mod-dirty").count() == 0, "the welcome notebook is modified"
-            browser.close()
+        def visit() -> None:
+            # Its own thread: another browser test on this xdist worker may hold a
+            # running Playwright (asyncio) loop, and the sync API refuses to nest in it.
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(url)
+                page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
+                page.locator(".jp-StatusBar-TextItem").filter(
+                    has_text=re.compile(r"Shop Lab\) \| Idle$")).first.wait_for(timeout=120_000)
+                tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+                assert tabs.all_inner_texts() == ["00_welcome.ipynb"]
+                assert page.locator(".jp-Launcher").count() == 0
+                page.locator(".jp-Notebook h1", has_text="Welcome to Shop Lab").wait_for()
+                page.wait_for_function("""() => [...document.querySelectorAll(
+                    '.jp-FileBrowser .jp-DirListing-itemName')].some(e => e.textContent.trim()
+                    === '04_pricing.ipynb')""")
+                crumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs").inner_text()
+                assert crumbs.strip("/ ") == "notebooks", crumbs
+                dirty = page.locator(".jp-mod-dirty").count()
+                assert dirty == 0, "the welcome notebook is modified"
+                browser.close()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(visit).result()
         settings = json.loads((REPO / LAB_SETTINGS).read_text())
         assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     finally:

@@ -158,7 +158,7 @@ def test_release_renders_it_and_changes_nothing_outside_the_chapter(repo):
     assert changed(copy, env) == OWN | GENERATED
     source = (copy / "source" / "ch01" / "ch01_exercises.ipynb").read_text()
     assert "### Exercise 01.2 — Net payout of an order (2 points)" in source
-    assert 'grade(\\"01.1\\", platform_paid)' in source
+    assert 'grade(\\"01.1\\")' in source
     assert "[lesson](notebooks/01_platforms.ipynb)" in (copy / "README.md").read_text()
     welcome = (copy / "notebooks" / "00_welcome.ipynb").read_text()
     assert "[Platforms & store setup](01_platforms.ipynb)" in welcome

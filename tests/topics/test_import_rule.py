@@ -19,7 +19,7 @@ SHOPLAB = Path(__file__).resolve().parents[2] / "shoplab"
 # Modules of the package that are not business topics: the package's own entry points, chart
 # presentation (plotly) and the course tooling (lesson readout markers, CLI, release). Every
 # other shoplab/*.py is a topic module, so a new chapter's module is checked unlisted.
-NOT_TOPICS = {"__init__", "metrics", "charts", "notebook", "readouts", "contents", "release"}
+NOT_TOPICS = {"__init__", "metrics", "charts", "notebook", "readouts", "contents", "release", "lab"}
 THIRD_PARTY = {"numpy", "pandas"}
 TOPICS = sorted(p for p in SHOPLAB.glob("*.py") if p.stem not in NOT_TOPICS)
 
