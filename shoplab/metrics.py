@@ -12,7 +12,14 @@ an idea two chapters need lives here, once, instead of one chapter importing ano
 * **net revenue** is GMV minus the `order_amount` of refunded orders;
 * **AOV** (客单价) is GMV per paid order;
 * a **new customer** is won on their first paid order; a **conversion** is a visit that ended
-  in a paid order.
+  in a paid order;
+* the **contribution** (边际贡献) of a unit sold at price p is p minus everything that grows
+  with the sale: the unit cost, the price-proportional platform commission and payment fee,
+  the expected refund (refunded goods are written off, not restocked, so a refund loses the
+  price and keeps the cost) and the shipping the shop pays net of what the buyer paid.
+  `unit_contribution` is that one definition per unit; `unit_economics` is the same
+  decomposition over the shop's books, as shares of GMV. Fixed costs and ad spend are not in
+  it: decisions on price, promotions and ads compare their extra contribution with them.
 """
 
 from __future__ import annotations
@@ -102,6 +109,23 @@ def new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.S
     """Customers won per year: their first paid order fell in that year."""
     first = new_customer_first_orders(orders, customers)
     return first.groupby(first["order_time"].dt.year).size()
+
+
+def unit_contribution(price, unit_cost, *, commission_rate=0.0, payment_fee_rate=0.0,
+                      refund_rate=0.0, net_shipping=0.0):
+    """¥ a unit sold at `price` leaves after the costs that grow with the sale (边际贡献).
+
+    price × (1 − commission − payment fee − refund rate) − unit cost − net shipping per unit.
+    The rates are fractions of the price (a channel's `fees` row, the expected share of sales
+    refunded); works on numbers, arrays and Series alike.
+    """
+    kept = 1.0 - commission_rate - payment_fee_rate - refund_rate
+    return price * kept - unit_cost - net_shipping
+
+
+def contribution_margin(price, unit_cost, **costs):
+    """The contribution of a unit as a fraction of its price: `unit_contribution` ÷ price."""
+    return unit_contribution(price, unit_cost, **costs) / price
 
 
 def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
