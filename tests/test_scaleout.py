@@ -9,16 +9,19 @@ produce exactly its gradebook. Every grading run goes through the `shoplab` comm
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from browser_support import LabServer
 from nbgrader.api import Gradebook
 from servers_support import DaskCluster, PostgresServer, free_port
 
@@ -137,6 +140,58 @@ def test_postgres_gradebook_release_grade_feedback_export_report(reference, tmp_
     assert "Plotly.newPlot" in (tmp_path / "report.html").read_text()
 
 
+def formgrader(server: LabServer, path: str, body: dict | None = None):
+    """Call formgrader's REST API as its web page does (GET, or PUT with a JSON body)."""
+    request = urllib.request.Request(
+        f"{server.url}/formgrader/api/{path}", method="PUT" if body is not None else "GET",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def exported_totals(course: Path, out: Path) -> dict[str, float]:
+    shoplab(course, "export", CHAPTER, "--out", str(out))
+    return {r["student_id"]: float(r["total"]) for r in csv.DictReader(out.open())}
+
+
+def test_formgrader_reads_and_writes_the_postgres_gradebook(reference, tmp_path):
+    """A TA's manual grade, entered through formgrader's own API on a server whose
+    gradebook is PostgreSQL, is in the gradebook `shoplab export` reads — and taking it
+    back restores the autograded total."""
+    course, _ = reference
+    root = ["--allow-root"] if os.geteuid() == 0 else []
+    port = free_port()
+    server = LabServer([str(BIN / "jupyter"), "server", "--ip=127.0.0.1", f"--port={port}",
+                        "--no-browser", *root], course, ENV, port, tmp_path / "server.log")
+    try:
+        server.wait_ready()
+        submissions = {s["student"]: s for s in formgrader(server, f"submissions/{CHAPTER}")}
+        assert set(submissions) == marked(course), server.log()
+        auto = gradebook(course)["scores"]
+        for student, row in submissions.items():
+            assert row["score"] == pytest.approx(
+                sum(v for (who, _), v in auto.items() if who == student))
+        before = exported_totals(course, tmp_path / "before.csv")
+        blank = next(s for s in submissions if s.endswith("-blank"))
+        notebook = next(n for n in formgrader(
+            server, f"submitted_notebooks/{CHAPTER}/{CHAPTER}_exercises")
+            if n["student"] == blank)
+        grade = next(g for g in formgrader(server, f"grades?submission_id={notebook['id']}")
+                     if g["max_score"] > 0)
+        formgrader(server, f"grade/{grade['id']}", {"manual_score": grade["max_score"]})
+        try:
+            after = exported_totals(course, tmp_path / "after.csv")
+            assert after[blank] == pytest.approx(before[blank] + grade["max_score"])
+            assert {s: t for s, t in after.items() if s != blank} == {
+                s: t for s, t in before.items() if s != blank}
+        finally:
+            formgrader(server, f"grade/{grade['id']}", {"manual_score": None})
+        assert exported_totals(course, tmp_path / "restored.csv") == before
+    finally:
+        server.stop()
+
+
 def manifest_runs(course: Path) -> list[tuple[list[str], dict]]:
     """Each pod of the Indexed Job as a local command: its args with the course volume's
     mount path replaced by `course`, and JOB_COMPLETION_INDEX set as Kubernetes sets it."""
@@ -235,9 +290,23 @@ def test_wrong_db_url_is_one_clear_line_and_marks_nothing(klass, tmp_path):
         assert line.startswith("Error: cannot open the gradebook") and reason in line, line
         assert "CourseDirectory.db_url" in line and "secret" not in line, line
         assert not marked(course)
-    export = shoplab(course, "export", CHAPTER, "--out", str(tmp_path / "g.csv"), check=False)
-    assert export.returncode == 1
-    assert last_line(export).startswith("Error: the gradebook failed"), export.stderr[-2000:]
+    for command in (["release", CHAPTER], ["feedback", CHAPTER],
+                    ["export", CHAPTER, "--out", str(tmp_path / "g.csv")],
+                    ["report", CHAPTER, "--out", str(tmp_path / "r.html")]):
+        run = shoplab(course, *command, check=False)
+        lines = run.stderr.strip().splitlines()
+        assert run.returncode == 1 and len(lines) == 1, run.stderr[-2000:]
+        assert lines[0].startswith(("Error: cannot open the gradebook",
+                                    "Error: the gradebook failed")), lines
+        assert "db_url" in lines[0] and "secret" not in lines[0], lines
+
+
+def test_feedback_before_grading_says_what_to_run(klass, tmp_path):
+    course = course_on(tmp_path / "course", "sqlite:///gradebook.db")
+    run = shoplab(course, "feedback", CHAPTER, check=False)
+    assert run.returncode == 1
+    assert run.stderr.strip() == (f"Error: nothing graded for {CHAPTER} yet: "
+                                  f"run `shoplab grade {CHAPTER}` first")
 
 
 def test_postgres_going_away_mid_run_stops_with_one_line_and_marks_only_what_it_holds(

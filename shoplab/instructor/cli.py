@@ -28,6 +28,7 @@ import click
 from graders.chapter import Chapter
 from graders.engine import RESULT_MIME
 from shoplab.instructor.course import Course, CourseError
+from shoplab.instructor.gradebook_db import prepared
 
 
 class ChapterType(click.ParamType):
@@ -99,6 +100,7 @@ def release(course, chapters, everything, exchange):
         course.check_chapter(c.assignment) for c in chapters]
     if not names:
         raise click.UsageError("Name a chapter (e.g. ch04) or pass --all.")
+    prepared(course)  # a wrong db_url is one line here, not nbgrader's traceback
     for name in names:
         course.generate(name)
         if exchange:
@@ -171,6 +173,10 @@ def collect(course, chapter, download, regexp):
 @course_command()
 def feedback(course, chapter):
     """Write feedback HTML for every graded learner (nbgrader generate_feedback)."""
+    prepared(course)
+    if not list((course.root / "autograded").glob(f"*/{chapter}")):
+        raise click.ClickException(
+            f"nothing graded for {chapter} yet: run `shoplab grade {chapter}` first")
     with warnings.catch_warnings():
         # nbconvert warns about every output it cannot draw: the results published as data
         # for the report (graders.engine.RESULT_MIME) are meant not to be drawn.
