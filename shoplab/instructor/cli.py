@@ -174,7 +174,7 @@ def collect(course, chapter, download, regexp):
 def feedback(course, chapter):
     """Write feedback HTML for every graded learner (nbgrader generate_feedback)."""
     prepared(course)
-    if not list((course.root / "autograded").glob(f"*/{chapter}")):
+    if not any((course.root / "autograded").glob(f"*/{chapter}")):
         raise click.ClickException(
             f"nothing graded for {chapter} yet: run `shoplab grade {chapter}` first")
     with warnings.catch_warnings():

@@ -66,8 +66,7 @@ def test_chapter_06_names_for_shared_definitions_are_the_same_functions():
 def test_unit_contribution_takes_every_cost_that_grows_with_the_sale():
     # ¥200 at cost ¥80, 5 % commission, 0.6 % payment fee, 6 % refunds, ¥4 net shipping:
     # 200 × (1 − 0.05 − 0.006 − 0.06) − 80 − 4 = 176.8 − 84 = 92.8.
-    from shoplab.metrics import contribution_margin, unit_contribution
     costs = dict(commission_rate=0.05, payment_fee_rate=0.006, refund_rate=0.06, net_shipping=4.0)
-    assert unit_contribution(200.0, 80.0, **costs) == pytest.approx(92.8)
-    assert contribution_margin(200.0, 80.0, **costs) == pytest.approx(92.8 / 200)
-    assert unit_contribution(200.0, 80.0) == pytest.approx(120.0)
+    assert metrics.unit_contribution(200.0, 80.0, **costs) == pytest.approx(92.8)
+    assert metrics.contribution_margin(200.0, 80.0, **costs) == pytest.approx(92.8 / 200)
+    assert metrics.unit_contribution(200.0, 80.0) == pytest.approx(120.0)
