@@ -35,8 +35,15 @@ class FunnelExplorer(LessonWidget):
     """Controls (`segment`, `period`) and `figure`, one funnel trace per segment value."""
 
     def __init__(self, sessions: pd.DataFrame):
-        self._sessions = sessions.assign(month=sessions["start_time"].dt.to_period("M"))
-        months = sorted(self._sessions["month"].unique())
+        sessions = sessions.assign(month=sessions["start_time"].dt.to_period("M"))
+        # Stage counts per month (and segment value), once: a redraw then sums a few dozen
+        # rows instead of regrouping every session, so the chart follows the controls even
+        # on a busy kernel. Counts add up over months, so the sums are the period's counts.
+        splits = {WHOLE_SHOP: ["month"]} | {
+            segment: ["month", segment] for segment in funnel.SEGMENTS if segment in sessions}
+        self._monthly = {split: sessions.groupby(keys, observed=True).apply(funnel.stage_counts)
+                         for split, keys in splits.items()}
+        months = sorted(sessions["month"].unique())
         self.segment = widgets.Dropdown(
             options=[WHOLE_SHOP, *funnel.SEGMENTS], value=WHOLE_SHOP, description="Split by"
         )
@@ -50,19 +57,17 @@ class FunnelExplorer(LessonWidget):
         super().__init__([self.segment, range_with_label(self.period), self.figure],
                          controls=[self.segment, self.period])
 
-    def selected(self) -> pd.DataFrame:
-        """The sessions in the chosen months."""
-        start, end = self.period.value
-        month = self._sessions["month"]
-        return self._sessions[(month >= start) & (month <= end)]
-
     def counts(self) -> dict[str, pd.Series]:
-        """Stage counts per segment value (or for the whole shop): the numbers drawn."""
-        chosen = self.selected()
+        """Stage counts per segment value (or for the whole shop) in the chosen months: the
+        numbers drawn."""
+        start, end = self.period.value
+        monthly = self._monthly[self.segment.value]
+        month = monthly.index.get_level_values("month")
+        chosen = monthly[(month >= start) & (month <= end)]
         if self.segment.value == WHOLE_SHOP:
-            return {WHOLE_SHOP: funnel.stage_counts(chosen)}
-        return {str(value): funnel.stage_counts(group)
-                for value, group in chosen.groupby(self.segment.value)}
+            return {WHOLE_SHOP: chosen.sum().rename("sessions")}
+        by_value = chosen.groupby(level=self.segment.value).sum()
+        return {str(value): row.rename("sessions") for value, row in by_value.iterrows()}
 
     def _redraw(self) -> None:
         labels = [funnel.STAGE_LABELS[stage] for stage in funnel.STAGES]
