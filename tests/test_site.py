@@ -76,6 +76,11 @@ def parsed(path: Path) -> Page:
     return Page(path.read_text(encoding="utf-8"))
 
 
+def site_pages(built: Path) -> list[Path]:
+    """The site's pages (not the theme's templates under _static/)."""
+    return [p for p in built.rglob("*.html") if "_static" not in p.relative_to(built).parts]
+
+
 def test_every_lesson_and_exercise_notebook_is_a_page_in_the_contents(built):
     assert LESSONS and EXERCISES
     index = parsed(built / "index.html")
@@ -109,7 +114,7 @@ def solution_leaks(site_text: str) -> list[str]:
 
 
 def test_no_solution_text_or_hidden_test_is_on_the_site(built):
-    text = "\n".join(parsed(path).text for path in built.rglob("*.html"))
+    text = "\n".join(parsed(path).text for path in site_pages(built))
     for marker in (cells.BEGIN, cells.END, "BEGIN HIDDEN TESTS"):
         assert marker not in text, marker
     assert solution_leaks(text) == []
@@ -140,7 +145,7 @@ def test_a_lesson_widget_carries_its_initial_chart_only_for_the_site(monkeypatch
 
 
 def test_every_link_resolves_and_everything_loaded_is_the_sites_own(built):
-    pages = {path: parsed(path) for path in built.rglob("*.html")}
+    pages = {path: parsed(path) for path in site_pages(built)}
     assert len(pages) >= len(LESSONS + EXERCISES)
     for path, found in pages.items():
         for url in found.loads:
