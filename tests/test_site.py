@@ -133,6 +133,7 @@ def test_each_lesson_shows_its_charts_and_no_widget_placeholder(built):
 
 def test_a_lesson_widget_carries_its_initial_chart_only_for_the_site(monkeypatch):
     monkeypatch.setattr(pio.renderers, "default", pio.renderers.default)
+    monkeypatch.delenv("SHOPLAB_PLOTLY_RENDERER", raising=False)
     setup_notebook()
     assert "text/html" not in ltv_explorer(200.0, 0.5, 100.0)._repr_mimebundle_()
     monkeypatch.setenv("SHOPLAB_PLOTLY_RENDERER", "site")
