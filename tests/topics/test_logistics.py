@@ -9,7 +9,8 @@ import itertools
 import pandas as pd
 import pytest
 
-from shoplab import load_table, logistics, metrics
+from shoplab import charts, load_table, logistics, metrics
+from shoplab.widgets.logistics import CHOSEN, FLOOR, carrier_mixer
 
 
 def test_parcel_cost_charges_every_started_kg_and_at_least_one():
@@ -172,3 +173,20 @@ def test_break_even_price_leaves_exactly_nothing():
             pytest.approx(0.0, abs=1e-9))
         assert logistics.cross_border_contribution(price * 1.1, 120.0, 1.6,
                                                    rates.loc[market]) > 0
+
+
+def test_carrier_mixer_picks_the_best_carriers_and_prices_the_mix():
+    shipments, rates = load_table("shipments"), load_table("carrier_rates")
+    mixer = carrier_mixer(shipments, rates, floor=0.9)
+    cost, on_time = logistics.cost_per_order(shipments, rates), logistics.on_time_rate(shipments)
+    assert mixer.choice().equals(logistics.best_carriers(cost, on_time, 0.9))
+    drawn = mixer.figure.data[CHOSEN].y
+    mixer.floor.value = 0.7
+    assert mixer.choice().equals(logistics.best_carriers(cost, on_time, 0.7))
+    assert mixer.figure.data[CHOSEN].y != drawn
+    assert mixer.figure.data[FLOOR].x == (0.7, 0.7)
+    remote = cost.loc["remote"].idxmax()
+    mixer.carriers["remote"].value = remote
+    mix = logistics.carrier_mix(shipments, cost, on_time, mixer.choice())
+    assert charts.fmt("yen")(mix["shipping_cost"]) in mixer.readout.value
+    assert mixer.choice()["remote"] == remote
