@@ -67,7 +67,9 @@ class CarrierMixer(LessonWidget):
             self.on_time.stack().rename("on_time"))
         labels = [f"{carrier} · {zone}" for zone, carrier in points.index]
         fig = go.FigureWidget()
-        fig.add_scatter(x=points["on_time"], y=points["cost"], mode="markers", name="carrier",
+        # plain lists: the browser drew nothing from this frame's numpy column buffers
+        fig.add_scatter(x=points["on_time"].tolist(), y=points["cost"].tolist(),
+                        mode="markers", name="carrier",
                         marker={"color": "lightgrey", "size": 10}, text=labels,
                         hovertemplate="%{text}<extra></extra>")
         fig.add_scatter(mode="markers+text", name="chosen", textposition="top center",
