@@ -63,15 +63,14 @@ class CarrierMixer(LessonWidget):
             self._pick_best()
 
     def _empty_figure(self) -> go.FigureWidget:
-        points = self.cost.stack().rename("cost").to_frame().join(
-            self.on_time.stack().rename("on_time"))
-        labels = [f"{carrier} · {zone}" for zone, carrier in points.index]
-        fig = go.FigureWidget()
-        # plain lists: the browser drew nothing from this frame's numpy column buffers
-        fig.add_scatter(x=points["on_time"].tolist(), y=points["cost"].tolist(),
-                        mode="markers", name="carrier",
-                        marker={"color": "lightgrey", "size": 10}, text=labels,
-                        hovertemplate="%{text}<extra></extra>")
+        zones, carriers = self.cost.index, self.cost.columns
+        fig = go.Figure()
+        fig.add_scatter(
+            x=[float(self.on_time.at[z, c]) for z in zones for c in carriers],
+            y=[float(self.cost.at[z, c]) for z in zones for c in carriers],
+            text=[f"{c}, {z}" for z in zones for c in carriers], mode="markers",
+            name="carrier", marker={"color": "lightgrey", "size": 10},
+            hovertemplate="%{text}<extra></extra>")
         fig.add_scatter(mode="markers+text", name="chosen", textposition="top center",
                         marker={"color": "#1a7f37", "size": 14})
         fig.add_scatter(mode="lines", name="on-time floor",
@@ -79,17 +78,17 @@ class CarrierMixer(LessonWidget):
         fig.update_layout(height=420, margin={"t": 30}, legend=charts.LEGEND_BELOW)
         fig.update_xaxes(**charts.axis("percent", title="on-time rate"))
         fig.update_yaxes(**charts.axis("yen", title="cost per order (¥)"))
-        return fig
+        return go.FigureWidget(fig)
 
     def _redraw(self) -> None:
         choice = self.choice()
-        cost = [self.cost.at[z, c] for z, c in choice.items()]
-        punctual = [self.on_time.at[z, c] for z, c in choice.items()]
+        cost = [float(self.cost.at[z, c]) for z, c in choice.items()]
+        punctual = [float(self.on_time.at[z, c]) for z, c in choice.items()]
         data = self.figure.data
         with self.figure.batch_update():
             data[CHOSEN].x, data[CHOSEN].y = punctual, cost
-            data[CHOSEN].text = [f"{c} · {z}" for z, c in choice.items()]
-            data[FLOOR].x = [self.floor.value] * 2
+            data[CHOSEN].text = [f"{c}, {z}" for z, c in choice.items()]
+            data[FLOOR].x = [float(self.floor.value)] * 2
             data[FLOOR].y = [0, float(self.cost.max().max())]
         mix = lg.carrier_mix(self._shipments, self.cost, self.on_time, choice)
         yen, percent = charts.fmt("yen"), charts.fmt("percent")
