@@ -62,6 +62,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "shipments": shipments,
         "fixed_costs": catalog.fixed_costs(),
         "fees": catalog.fees(),
+        "parameters": catalog.parameters(),
     }
 
 
