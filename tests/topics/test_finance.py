@@ -220,3 +220,24 @@ def test_what_if_by_hand():
     more_ads = finance.what_if(lines, ad_budget_change=1.0, ad_share=0.5, ad_exponent=1.0)
     assert more_ads["gmv"] == pytest.approx(1500) and more_ads["ad_spend"] == -400
     assert more_ads["net_profit"] == pytest.approx(more_ads.drop("net_profit").sum())
+
+
+# --- the P&L what-if widget ------------------------------------------------------------------
+
+
+def test_what_if_widget_redraws_the_waterfall_from_the_books(pnl):
+    from shoplab.widgets.finance import BARS, pnl_what_if
+
+    year = pnl[pnl.index.year == 2025]
+    widget = pnl_what_if(year, elasticity=-2.0, ad_share=0.4, ad_exponent=0.7)
+    bars = widget.figure.data[0]
+    assert list(bars.y[:-1]) == pytest.approx([year[name].sum() for name in BARS])
+    assert bars.y[-1] == pytest.approx(year["net_profit"].sum())
+    widget.commission.value = 0.02
+    assert widget.figure.data[0].y[-1] == pytest.approx(
+        year["net_profit"].sum() - 0.02 * year["gmv"].sum())
+    assert "−¥" in widget.readout.value  # profit fell, and the readout says so
+    with widget.holding_redraw():
+        widget.commission.value = 0.0
+        widget.price.value = 0.1
+    assert widget.figure.data[0].y[0] == pytest.approx(year["gmv"].sum() * 1.1 ** -1)
