@@ -170,13 +170,14 @@ EXERCISES = (
                  {"fixed_costs": 30000.0, "contribution_per_unit": 60.0}),
             Case("¥104,000 a month, ¥134.40 an order",
                  {"fixed_costs": 104000.0, "contribution_per_unit": 134.4}),
+            Case("a unit that contributes nothing",
+                 {"fixed_costs": 5000.0, "contribution_per_unit": 0.0}),
         ),
         hidden=(
             Case("no fixed costs", {"fixed_costs": 0.0, "contribution_per_unit": 25.0}),
-            Case("a unit that contributes nothing",
-                 {"fixed_costs": 5000.0, "contribution_per_unit": 0.0}),
             Case("a unit that loses money",
                  {"fixed_costs": 5000.0, "contribution_per_unit": -12.5}),
+            Case("a thin contribution", {"fixed_costs": 77631.0, "contribution_per_unit": 3.2}),
         ),
         mistakes=(
             Mistake("inverted",
