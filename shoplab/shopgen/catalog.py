@@ -341,7 +341,7 @@ _PARAMETERS = [
      "quality check), whatever its size: the S of the EOQ."),
     ("holding_cost_rate", 0.25, "fraction of unit_cost per year",
      "Cost of holding one ¥ of stock for a year (capital, warehouse, damage, obsolescence): "
-     "the h of the EOQ, within the 20–30 % textbooks quote (Chopra–Meindl ch. 11)."),
+     "the h of the EOQ (Chopra–Meindl, *Supply Chain Management*, on cycle inventory)."),
     ("supplier_payment_days", 30.0, "days",
      "Supplier payment terms: a purchase order is paid this many days after it is received "
      "(net 30)."),
