@@ -65,6 +65,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "fixed_costs": catalog.fixed_costs(),
         "fees": catalog.fees(),
         "cross_border_rates": crossborder.cross_border_rates(),
+        "parameters": catalog.parameters(),
     }
 
 

@@ -498,6 +498,17 @@ TABLES: tuple[Table, ...] = (
             "The foreign marketplace's fee (平台佣金) on the selling price.",
         ),
     ),
+    _t(
+        "parameters",
+        "one row per planning parameter",
+        "Constants the shop plans with that are not in any other table: opening cash, the "
+        "EOQ's ordering and holding costs, supplier payment terms, VAT rates (illustrative, "
+        "dated; not tax advice). The value is in the unit the row states.",
+        ("name", "str", "", "Parameter key, e.g. `holding_cost_rate`."),
+        ("value", "float", "", "Its value, in `unit`."),
+        ("unit", "str", "", "CNY, fraction, days, ..."),
+        ("description", "str", "", "What it is, and its source or the date it holds for."),
+    ),
 )
 
 SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
