@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shoplab.shopgen import catalog, marketing, orders, service, stock, traffic
+from shoplab.shopgen import catalog, marketing, orders, platforms, service, stock, traffic
 from shoplab.shopgen.schema import SCHEMA
 
 
@@ -62,6 +62,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "shipments": shipments,
         "fixed_costs": catalog.fixed_costs(),
         "fees": catalog.fees(),
+        "platforms": platforms.platforms(),
     }
 
 
