@@ -9,6 +9,7 @@ import pytest
 from shoplab import platforms as pf
 from shoplab.datasets import load_table
 from shoplab.metrics import unit_contribution
+from shoplab.widgets.platforms import platform_scorer
 
 TERMS = pd.Series({"commission_rate": 0.05, "payment_fee_rate": 0.006, "return_rate": 0.06,
                    "deposit": 50000.0, "settlement_days": 10})
@@ -112,3 +113,28 @@ def test_every_platform_type_is_a_candidate_and_the_terms_are_plausible(platform
     assert platforms["capability_needed"].between(1, 5).all()
     assert platforms["traffic_index"].between(0, 100).all()
     assert platforms["onboarding_weeks"].between(2, 4).all()  # the seed's 2–4 weeks
+
+
+# --- the platform scorer widget -----------------------------------------------------------
+
+
+def test_scorer_redraws_the_ranking_the_weights_give(platforms):
+    scorer = platform_scorer(platforms)
+    for name, slider in scorer.weights.items():
+        slider.value = 1 if name == "traffic" else 0
+    bars = scorer.figure.data[0]
+    assert list(bars.y)[-1] == platforms.loc[platforms["traffic_index"].idxmax(), "platform"]
+    table = platforms.set_index("platform")
+    expected = pf.weighted_score(table, {"traffic": 1}).sort_values()
+    assert list(bars.x) == pytest.approx(expected.tolist())
+    candidates = table[table["shop_channel"].isna()]
+    assert candidates["traffic_index"].idxmax() in scorer.figure.layout.title.text
+
+
+def test_scorer_with_no_weight_says_so_instead_of_failing(platforms):
+    scorer = platform_scorer(platforms)
+    with scorer.holding_redraw():
+        for slider in scorer.weights.values():
+            slider.value = 0
+    assert scorer.ranking() is None and len(scorer.figure.data[0].x) == 0
+    assert "at least one" in scorer.figure.layout.title.text
