@@ -14,7 +14,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shoplab.shopgen import catalog, crossborder, marketing, orders, service, stock, traffic
+from shoplab.shopgen import (
+    catalog,
+    crossborder,
+    marketing,
+    orders,
+    platforms,
+    service,
+    stock,
+    traffic,
+)
 from shoplab.shopgen.schema import SCHEMA
 
 
@@ -66,6 +75,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "fees": catalog.fees(),
         "cross_border_rates": crossborder.cross_border_rates(),
         "parameters": catalog.parameters(),
+        "platforms": platforms.platforms(),
     }
 
 

@@ -509,6 +509,55 @@ TABLES: tuple[Table, ...] = (
         ("unit", "str", "", "CNY, fraction, days, ..."),
         ("description", "str", "", "What it is, and its source or the date it holds for."),
     ),
+    _t(
+        "platforms",
+        "one row per platform",
+        "The shop's three channels and six candidate platforms it could add, with their "
+        "contract terms and how well they suit the shop (chapter 01). Illustrative, dated terms, "
+        "not any real platform's price list. The shop's own rows carry the terms of `fees` "
+        "(return_rate = return_rate_assumption).",
+        ("platform", "str", "", "Platform key (the shop's stores end in `_store`)."),
+        (
+            "platform_type",
+            "str",
+            "",
+            "marketplace (综合电商), vertical (垂直电商), social (社交电商), "
+            "cross_border (跨境电商).",
+        ),
+        (
+            "shop_channel",
+            "str",
+            "",
+            "The shop's channel this row is (platform, livestream, mini_program); empty for a "
+            "candidate the shop does not sell on yet.",
+        ),
+        ("commission_rate", "float", "fraction", "Commission (佣金) on order_amount."),
+        ("payment_fee_rate", "float", "fraction", "Payment processing fee on order_amount."),
+        ("return_rate", "float", "fraction", "Typical share of order value refunded."),
+        ("deposit", "float", "CNY", "Security deposit (保证金) the platform holds."),
+        ("settlement_days", "int", "days", "Days from delivery until the money is paid out."),
+        (
+            "traffic_index",
+            "int",
+            "0–100",
+            "Buyer traffic the shop's category can reach there (100 = the largest).",
+        ),
+        (
+            "category_fit",
+            "float",
+            "0–1",
+            "How well the platform's buyers match home & kitchen goods (1 = best).",
+        ),
+        (
+            "capability_needed",
+            "int",
+            "1–5",
+            "Operating capability the platform demands (content, community, foreign trade); "
+            "5 = the most.",
+        ),
+        ("onboarding_weeks", "int", "weeks", "Typical time from application to an open store."),
+        ("as_of", "date", "", "Date the terms were recorded."),
+    ),
 )
 
 SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
