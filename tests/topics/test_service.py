@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from shoplab import load_table, service
+from shoplab.widgets.service import sla_planner
 
 
 def test_erlang_c_by_hand():
@@ -103,3 +104,20 @@ def test_the_weak_product_has_the_worst_negative_rate():
     dsr = service.dsr_scores(r, r["review_date"].max())
     assert dsr.between(1, 5).all()
     assert 0 < service.reply_summary(r)["reply_rate"] < 1
+
+
+def test_sla_planner_redraws_and_more_agents_or_a_bot_lift_the_day():
+    hours = pd.Series([0] * 20 + [12, 24, 6, 0], index=range(24))
+    planner = sla_planner(hours, sla_seconds=60, target=0.8)
+    # 24 contacts at 5 minutes is 2 erlangs: one or two agents can never keep up at 21:00
+    planner.handle_minutes.value = 5
+    planner.agents.value = 2
+    assert planner.levels()[21] == 0.0 and "21:00" in planner.readout.value
+    before = planner.day_level()
+    planner.agents.value = 4
+    # 21:00 with 4 agents is the hand-worked 0.88 of test_agents_needed…
+    assert planner.levels()[21] == pytest.approx(1 - 4 / 23 * math.exp(-0.4))
+    assert planner.day_level() > before and "Every hour meets" in planner.readout.value
+    assert list(planner.figure.data[1].y) == pytest.approx(list(planner.levels()))
+    planner.deflection.value = 0.5
+    assert list(planner.figure.data[0].y)[21] == pytest.approx(12)
