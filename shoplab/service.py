@@ -136,3 +136,16 @@ def reply_summary(reviews: pd.DataFrame) -> pd.Series:
         "reply_rate": metrics.share(replied),
         "median_reply_days": float(lag[replied].median()) if replied.any() else np.nan,
     })
+
+
+def bought_again_after_review(reviews: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
+    """For each review, whether its buyer placed a later paid order (after the review day).
+
+    Comparing this between replied and unreplied negative reviews describes, it does not prove:
+    the shop chose which reviews to answer, so the two groups may differ in other ways.
+    """
+    paid = metrics.paid(orders)
+    buyer = reviews["order_id"].map(orders.set_index("order_id")["customer_id"])
+    last_paid = paid.groupby("customer_id")["order_time"].max()
+    after = buyer.map(last_paid) >= reviews["review_date"] + pd.Timedelta(days=1)
+    return after.rename("bought_again")

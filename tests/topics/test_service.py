@@ -121,3 +121,17 @@ def test_sla_planner_redraws_and_more_agents_or_a_bot_lift_the_day():
     assert list(planner.figure.data[1].y) == pytest.approx(list(planner.levels()))
     planner.deflection.value = 0.5
     assert list(planner.figure.data[0].y)[21] == pytest.approx(12)
+
+
+def test_bought_again_counts_only_later_paid_orders():
+    orders = pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4", "O5"],
+        "customer_id": ["C1", "C1", "C2", "C2", "C3"],
+        "order_time": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-01-01", "2025-03-01",
+                                      "2025-01-01"]),
+        "status": ["completed", "completed", "completed", "cancelled", "completed"],
+    })
+    reviews = pd.DataFrame({"order_id": ["O1", "O3", "O5"],
+                            "review_date": pd.to_datetime(["2025-01-10"] * 3)})
+    # C1 paid again in March; C2's later order was cancelled; C3 never came back
+    assert service.bought_again_after_review(reviews, orders).tolist() == [True, False, False]
