@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import shoplab.datasets as ds
+from shoplab.shopgen.common import END
 from shoplab.shopgen.schema import SCHEMA, dictionary_markdown
 
 
@@ -440,3 +441,27 @@ def test_livestreams_tie_to_orders(shop):
         assert (w["stream_id"] == r.stream_id).all()
     assert (ls["unique_viewers"] <= ls["views"]).all()
     assert set(ls["host_type"]) == {"own_staff", "kol"}
+
+
+def test_service_slows_at_double_11_and_unhappy_tickets_come_back(shop):
+    t = shop("service_tickets")
+    peak = (t["created_at"].dt.month == 11) & t["created_at"].dt.day.between(10, 20)
+    within_minute = t["first_response_seconds"] <= 60
+    assert within_minute[peak].mean() < within_minute[~peak].mean() - 0.1
+    by_channel = t.groupby("contact_channel")["first_response_seconds"].median()
+    assert by_channel["phone"] > 1.5 * by_channel["chat"]
+    reopened = t.groupby("satisfied")["reopened"].mean()
+    assert reopened[False] > 3 * reopened[True]
+    by_type = t.groupby("category")["reopened"].mean()
+    assert min(by_type["quality"], by_type["refund"]) > 2 * by_type["presale"]
+
+
+def test_seller_replies_answer_negative_reviews_after_they_are_posted(shop):
+    r = shop("reviews")
+    replied = r["seller_reply_date"].notna()
+    assert (r.loc[replied, "rating"] <= 3).all()
+    assert 0.45 <= replied[r["rating"] <= 2].mean() <= 0.75
+    assert replied[r["rating"] == 3].mean() < 0.2
+    lag = r.loc[replied, "seller_reply_date"] - r.loc[replied, "review_date"]
+    assert (lag >= pd.Timedelta(days=1)).all()
+    assert (r.loc[replied, "seller_reply_date"] <= END).all()

@@ -369,6 +369,12 @@ TABLES: tuple[Table, ...] = (
         ("dsr_logistics", "int", "stars", "物流服务 logistics, 1–5."),
         ("has_text", "bool", "", "Wrote a comment."),
         ("has_photo", "bool", "", "Added a photo."),
+        (
+            "seller_reply_date",
+            "date",
+            "",
+            "The day the shop replied publicly (商家回复); empty when it did not.",
+        ),
     ),
     _t(
         "service_tickets",
@@ -384,6 +390,7 @@ TABLES: tuple[Table, ...] = (
         ("resolution_hours", "float", "h", "Time to resolution."),
         ("escalated", "bool", "", "Escalated to a supervisor / platform."),
         ("satisfied", "bool", "", "Customer rated the contact satisfied."),
+        ("reopened", "bool", "", "The customer came back on the same problem after it was closed."),
     ),
     _t(
         "livestreams",
@@ -565,7 +572,7 @@ SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
 
 def _facts() -> list[str]:
     """The effects planted by the generator, stated from its own constants."""
-    from shoplab.shopgen import common, marketing, stock, traffic
+    from shoplab.shopgen import common, marketing, service, stock, traffic
     from shoplab.shopgen.catalog import PRICE_TESTS
 
     tests = "; ".join(
@@ -621,6 +628,15 @@ def _facts() -> list[str]:
         "moved to a similar SKU of the same category.",
         "Quality: HW-005 (ceramic saucepan) is the weak product: low ratings, more quality "
         "tickets and refunds. ZTO/YTO are cheaper but less often on time than SF/JD.",
+        "Service: first responses slow down with load (median × the square of the congestion "
+        f"factor: × {service.CONGESTION_DOUBLE_11:g}² on 10–20 November, "
+        f"× {service.CONGESTION_618:g}² on 17–24 June), so the share answered within "
+        "3 minutes falls at Double 11; phone contacts wait longer than chat. Slow answers, long "
+        "resolutions and escalations make buyers less satisfied; unsatisfied and escalated "
+        "tickets, and quality and refund cases, are reopened more often. The shop replies to "
+        f"about {service.REPLY_RATE_NEGATIVE:.0%} of 1–2-star reviews and "
+        f"{service.REPLY_RATE_MIDDLING:.0%} of 3-star ones, within days; the replies are not "
+        "planted to change later ratings or repeat purchases.",
         "Customers: 80后/90后 are the largest buyer groups; a minority of buyers buy "
         "again; each customer has a churn date after which they are dormant.",
     ]

@@ -12,13 +12,20 @@ import pandas as pd
 
 from shoplab.shopgen.common import END, ids, rng_for
 
+# Slow-down of parcels and service on 10–20 November and 17–24 June (first responses: its square).
+CONGESTION_DOUBLE_11, CONGESTION_618 = 1.45, 1.3
+# Share of reviews the shop replies to, by rating: 1–2 stars, and 3 stars.
+REPLY_RATE_NEGATIVE, REPLY_RATE_MIDDLING = 0.6, 0.12
+# Chance a ticket is reopened before the buyer's mood and escalation are counted.
+REOPEN_BASE = {"presale": 0.01, "usage": 0.04, "logistics": 0.05, "quality": 0.09, "refund": 0.08}
+
 
 def _congestion(ts: pd.Series) -> np.ndarray:
     """Slow-down factor for parcels and service around the festival peaks and Spring Festival."""
     m, d = ts.dt.month.to_numpy(), ts.dt.day.to_numpy()
     f = np.ones(len(ts))
-    f[(m == 11) & (d >= 10) & (d <= 20)] = 1.45
-    f[(m == 6) & (d >= 17) & (d <= 24)] = 1.3
+    f[(m == 11) & (d >= 10) & (d <= 20)] = CONGESTION_DOUBLE_11
+    f[(m == 6) & (d >= 17) & (d <= 24)] = CONGESTION_618
     for cny in ("2024-02-10", "2025-01-29"):
         c = pd.Timestamp(cny)
         f[((ts >= c - pd.Timedelta(days=7)) & (ts <= c + pd.Timedelta(days=6))).to_numpy()] = 1.8
@@ -93,7 +100,22 @@ def reviews(o, items, products, shipments):
     r = r[r["review_date"] <= END].sort_values(["review_date", "order_id", "sku"], kind="stable")
     r = r.reset_index(drop=True)
     r.insert(0, "review_id", ids("R", len(r), 6))
+    r["seller_reply_date"] = _seller_replies(r)
     return r
+
+
+def _seller_replies(r: pd.DataFrame) -> pd.Series:
+    """The shop answers most negative reviews, a few middling ones, within days (slower at peaks).
+
+    Its own stream, drawn after the reviews are final, so the reviews' other columns keep their
+    bytes. Replies are not planted to change anything later: what they do is for the data to show.
+    """
+    rng = rng_for("reviews.seller_reply")
+    n = len(r)
+    p = np.select([r["rating"] <= 2, r["rating"] == 3], [REPLY_RATE_NEGATIVE, REPLY_RATE_MIDDLING])
+    lag = np.ceil(rng.exponential(1.2, n) * _congestion(r["review_date"]))
+    day = r["review_date"] + pd.to_timedelta(lag, unit="D")
+    return day.where((rng.random(n) < p) & (day <= END))
 
 
 def tickets(o, shipments, items, products, customers):
@@ -183,4 +205,17 @@ def tickets(o, shipments, items, products, customers):
     t["resolution_hours"] = resolution
     t["escalated"] = escalated
     t["satisfied"] = satisfied
+    t["reopened"] = _reopened(t)
     return t
+
+
+def _reopened(t: pd.DataFrame) -> np.ndarray:
+    """A ticket comes back when the fix did not hold: more often when the buyer was unhappy or
+    it was escalated, and for quality and refund cases; presale questions hardly ever.
+
+    Its own stream, so the tickets' other columns keep their bytes.
+    """
+    rng = rng_for("service_tickets.reopened")
+    base = t["category"].map(REOPEN_BASE).to_numpy()
+    p = base + 0.18 * ~t["satisfied"].to_numpy() + 0.08 * t["escalated"].to_numpy()
+    return rng.random(len(t)) < p
