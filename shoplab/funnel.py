@@ -148,6 +148,20 @@ def what_if_fewer_drop_offs(counts: pd.Series, step: str, cut: float, aov: float
             "extra_orders": extra_orders, "extra_gmv": extra_orders * aov}
 
 
+def orders_at_stake(sessions: pd.DataFrame, segment: str = "device") -> pd.Series:
+    """Extra paid orders per step if every `segment` value converted at that step as well as
+    the best one does (later steps keep their rates): the gap a fix can close, not the whole
+    drop-off, since no shop keeps every viewer.
+
+    For each value: paid sessions × (best step conversion ÷ its own − 1), summed. Times AOV
+    and the contribution margin it is the money at stake; the ranking is the same.
+    """
+    rates = step_conversion_by(sessions, segment).iloc[1:].set_axis(list(STEPS))
+    paid = sessions.groupby(segment)["paid"].sum()
+    gap = rates.max(axis=1).to_numpy()[:, None] / rates - 1
+    return (gap * paid).sum(axis=1).rename("orders_at_stake")
+
+
 def ab_counts(sessions: pd.DataFrame) -> pd.DataFrame:
     """Visitors and converting visitors per checkout variant (A = control, B = the change).
 

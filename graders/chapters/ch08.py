@@ -17,6 +17,7 @@ from graders.spec import Case, Exercise, Mistake
 from shoplab import funnel, metrics
 
 DECISIONS = ("ship", "don't ship")
+STAKE_SEGMENT = "device"  # 08.10: each device brought up to the better device's step rate
 WHAT_IF_CUT = 0.20  # 08.9: cart → checkout drop-off falls by 20 %
 
 
@@ -353,5 +354,33 @@ EXERCISES = (
                "Extra paid orders = paid sessions × (new ÷ old − 1); extra GMV = extra paid "
                "orders × AOV (GMV ÷ paid orders); extra contribution = extra GMV × "
                "contribution_margin (from the setup cell)."),
+    ),
+    Exercise(
+        id="08.10",
+        kind="decision",
+        name="fix_first",
+        title="The leak worth fixing first",
+        answer=Label(funnel.STEPS),
+        reference=lambda data: str(funnel.orders_at_stake(_sessions(data), STAKE_SEGMENT)
+                                   .idxmax()),
+        points=3,
+        mistakes=(
+            Mistake("highest_drop_off",
+                    lambda data: funnel.leakiest_step(_counts(data)),
+                    "That step has the highest drop-off rate, but every shop loses most viewers "
+                    "before the cart, on every device alike: the rate alone is no gap a fix can "
+                    "close. Rank the steps by the paid orders at stake."),
+            Mistake("largest_count_lost",
+                    lambda data: str(_counts(data).diff().iloc[1:].set_axis(funnel.STEPS)
+                                     .idxmin()),
+                    "That step loses the most sessions by count: the top of every funnel does. "
+                    "Rank by the paid orders a fix could win back."),
+        ),
+        hints=("For each step and device: the step conversion on that device, and the better "
+               "of the two devices' rates.",
+               "A device's extra paid orders at a step = its paid sessions × (better rate ÷ its "
+               "own rate − 1); add the two devices up per step.",
+               "The step with the most extra paid orders has the most contribution at stake "
+               "(each is worth AOV × contribution margin)."),
     ),
 )

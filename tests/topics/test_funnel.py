@@ -100,6 +100,21 @@ def test_two_proportion_z_and_ci_by_hand():
     assert funnel.ab_decision(-0.03) == "don't ship"
 
 
+def test_orders_at_stake_close_the_gap_to_the_better_segment():
+    rows = []
+    for device, cart, checkout, paid in (("mobile", 10, 4, 4), ("pc", 10, 8, 8)):
+        for k in range(20):  # 20 sessions: 10 reach the cart, `checkout` go on and pay
+            on = k < cart
+            rows.append({"device": device, "viewed_product": on, "added_to_cart": on,
+                         "started_checkout": k < checkout, "placed_order": k < checkout,
+                         "paid": k < paid})
+    stake = funnel.orders_at_stake(pd.DataFrame(rows), "device")
+    # mobile's cart → checkout 0.4 against pc's 0.8: its 4 paid orders × (0.8 / 0.4 − 1) = 4
+    assert stake["cart_to_checkout"] == pytest.approx(4.0)
+    # both devices view and cart alike: nothing at stake there
+    assert stake["visit_to_view"] == 0 and stake["view_to_cart"] == 0
+
+
 def test_sample_size_per_arm_by_hand():
     # 10 % → 15 %, 5 % two-sided, 80 % power: p̄ = 0.125; z_α√(2p̄(1 − p̄)) = 1.96 × 0.46771 =
     # 0.91671; z_β√(0.09 + 0.1275) = 0.84162 × 0.46637 = 0.39251; (1.30922 / 0.05)² = 685.6 → 686
