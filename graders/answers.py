@@ -57,6 +57,17 @@ UNIT_WORDS = {
     "days": "a number of days",
     "units": "a number of units",
 }
+# What a Series of each unit holds, in the plural ("a pandas Series of amounts in ¥").
+UNIT_PLURALS = {
+    "yuan": "amounts in ¥",
+    "fraction": "fractions",
+    "percent": "percentages",
+    "count": "whole numbers",
+    "ratio": "ratios",
+    "number": "numbers",
+    "days": "numbers of days",
+    "units": "numbers of units",
+}
 
 
 def is_blank(value) -> bool:
@@ -348,7 +359,7 @@ class Series(Answer):
 
     @property
     def description(self):
-        return f"a pandas Series of {UNIT_WORDS[self.unit].split(' (')[0].removeprefix('a ')}s"
+        return f"a pandas Series of {UNIT_PLURALS[self.unit]}"
 
     def prepare(self, value):
         if isinstance(value, Mapping):

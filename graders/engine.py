@@ -269,15 +269,21 @@ class _Raised:
 
 
 def _compare_case(exercise: Exercise, case: Case, inputs, got) -> Verdict | None:
-    """The failing verdict for one case, or None when the output is right."""
+    """The failing verdict for one case, or None when the output is right.
+
+    A held-back case says so: the learner's `check` never ran it, so without the note a ✓ in
+    the notebook and a failure in the grade would look like a contradiction."""
+    where = case.label
+    if any(case is held_back for held_back in exercise.hidden):
+        where += " (a held-back case: grading adds it, `check` does not run it)"
     if isinstance(got, _Raised):
-        return Verdict(False, f"On {case.label}, your function raised "
+        return Verdict(False, f"On {where}, your function raised "
                        + sentence(f"{type(got.error).__name__}: {got.error}"))
     try:
         verdict = exercise.answer.compare(got, exercise.reference(**inputs))
     except Problem as problem:
         verdict = Verdict(False, str(problem))
-    return None if verdict.ok else Verdict(False, f"On {case.label}: {verdict.message}")
+    return None if verdict.ok else Verdict(False, f"On {where}: {verdict.message}")
 
 
 def sentence(text: str) -> str:

@@ -149,12 +149,12 @@ EXERCISES = (
         reference=pricing.price_for_margin,
         cases=(
             Case("a ¥100 cost and a 20 % margin", {"unit_cost": 100.0, "margin": 0.2}),
+            Case("a 100 % margin", {"unit_cost": 48.0, "margin": 1.0}),
             Case("the chef knife's cost and a 60 % margin",
                  lambda data: {"unit_cost": _shop_cost("HW-008")(data), "margin": 0.6}),
         ),
         hidden=(
             Case("a zero margin", {"unit_cost": 48.0, "margin": 0.0}),
-            Case("a 100 % margin", {"unit_cost": 48.0, "margin": 1.0}),
             Case("a margin above 100 %", {"unit_cost": 48.0, "margin": 1.25}),
             Case("a negative margin (selling below cost)", {"unit_cost": 80.0, "margin": -0.25}),
         ),
@@ -240,12 +240,12 @@ EXERCISES = (
         reference=pricing.profit_maximising_price,
         cases=(
             Case("a ¥100 cost and elasticity −2", {"unit_cost": 100.0, "elasticity": -2.0}),
+            Case("elasticity exactly −1", {"unit_cost": 100.0, "elasticity": -1.0}),
             Case("a ¥60 cost and elasticity −3", {"unit_cost": 60.0, "elasticity": -3.0}),
             Case("the air fryer's cost and elasticity −2.3",
                  lambda data: {"unit_cost": _shop_cost("HW-027")(data), "elasticity": -2.3}),
         ),
         hidden=(
-            Case("elasticity exactly −1", {"unit_cost": 100.0, "elasticity": -1.0}),
             Case("inelastic demand, elasticity −0.5", {"unit_cost": 100.0, "elasticity": -0.5}),
             Case("barely elastic demand, elasticity −1.05",
                  {"unit_cost": 50.0, "elasticity": -1.05}),
@@ -279,11 +279,11 @@ EXERCISES = (
         reference=pricing.required_uplift,
         cases=(
             Case("a 50 % margin and a 10 % discount", {"margin": 0.5, "discount": 0.1}),
+            Case("a discount equal to the margin", {"margin": 0.3, "discount": 0.3}),
             Case("a 40 % margin and a 20 % discount", {"margin": 0.4, "discount": 0.2}),
         ),
         hidden=(
             Case("no discount", {"margin": 0.35, "discount": 0.0}),
-            Case("a discount equal to the margin", {"margin": 0.3, "discount": 0.3}),
             Case("a discount larger than the margin", {"margin": 0.3, "discount": 0.45}),
             Case("the wok's margin and a 15 % discount",
                  lambda data: {"margin": float(pricing.gross_margin(

@@ -240,6 +240,8 @@ EXERCISES = (
         cases=(
             Case("¥100 a year, 80 % retention, 10 % discount rate",
                  {"margin_per_year": 100.0, "retention_rate": 0.8, "discount_rate": 0.1}),
+            Case("everyone stays and no discounting",
+                 {"margin_per_year": 60.0, "retention_rate": 1.0, "discount_rate": 0.0}),
             Case("¥250 a year, 40 % retention, 8 % discount rate",
                  {"margin_per_year": 250.0, "retention_rate": 0.4, "discount_rate": 0.08}),
         ),
@@ -248,8 +250,6 @@ EXERCISES = (
                  {"margin_per_year": 180.0, "retention_rate": 0.0, "discount_rate": 0.1}),
             Case("no discounting", {"margin_per_year": 60.0, "retention_rate": 0.75,
                                     "discount_rate": 0.0}),
-            Case("everyone stays and no discounting",
-                 {"margin_per_year": 60.0, "retention_rate": 1.0, "discount_rate": 0.0}),
             Case("the shop's own margin and retention", _shop_clv_inputs),
         ),
         mistakes=(

@@ -203,7 +203,10 @@ def test_function_answers_public_and_hidden_cases():
     assert hidden.status == NOT_YET
     assert "a discount as deep as the margin" in hidden.messages[0]
     assert "ZeroDivisionError" in hidden.messages[0]
+    assert "a held-back case: grading adds it" in hidden.messages[0]
     assert "held-back" in run(UPLIFT, naive).headline()
+    wrong_public = run(UPLIFT, lambda margin, discount: 0.5, hidden=True).messages[0]
+    assert "held-back" not in wrong_public  # a public case fails first and says nothing of it
 
 
 def test_function_mistake_blank_and_learner_cannot_mutate_inputs():
@@ -225,6 +228,12 @@ def test_function_mistake_blank_and_learner_cannot_mutate_inputs():
 
     assert run(ex, vandal).status == NOT_YET
     assert frame.x.tolist() == [1.0, 2.0]
+
+
+def test_series_descriptions_read_as_plurals():
+    assert Series("days").description == "a pandas Series of numbers of days"
+    assert Series("yuan").description == "a pandas Series of amounts in ¥"
+    assert Series("fraction").description == "a pandas Series of fractions"
 
 
 def test_specs_are_validated_when_declared():

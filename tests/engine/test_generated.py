@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import re
 import textwrap
 
 import numpy as np
@@ -302,6 +303,39 @@ def corpus(exercise, data):
 
 CORPUS_EXERCISES = [ex for ex in VALUES if isinstance(ex.answer, Number | Series | Table)]
 
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+COUNT_OF = re.compile(r"\d[\d,]* of \d[\d,]*")  # "3 of 40 values differ" counts rows
+
+
+def numbers_in(value) -> np.ndarray:
+    """Every finite number in an answer (a scalar, a Series or a table's numeric columns)."""
+    if isinstance(value, pd.DataFrame):
+        value = value.select_dtypes("number").to_numpy().ravel()
+    array = np.asarray(value, dtype=float).ravel()
+    return array[np.isfinite(array)]
+
+
+def stated_values(message: str) -> list[float]:
+    """The numbers a message states, with at least three significant digits (so "2 times" or
+    "1 of 40 rows" never count as giving an answer away)."""
+    found = []
+    for text in NUMBER.findall(COUNT_OF.sub("", message)):
+        digits = text.replace(",", "").replace("-", "").replace(".", "").lstrip("0")
+        if len(digits) >= 3:
+            found.append(float(text.replace(",", "")))
+    return found
+
+
+def states_the_expected(message: str, expected, given) -> list[float]:
+    """Numbers in `message` that are the expected answer's (and not the learner's own)."""
+    want, have = numbers_in(expected), numbers_in(given)
+
+    def near(x, pool):
+        return pool.size and bool(np.isclose(pool, x, rtol=1e-3, atol=0).any()
+                                  or np.isclose(pool * 100, x, rtol=1e-3, atol=0).any())
+
+    return [x for x in stated_values(message) if near(x, want) and not near(x, have)]
+
 
 def test_unnamed_wrong_answers_get_true_specific_diagnoses(data, capsys):
     specific, total, false = 0, 0, []
@@ -312,6 +346,9 @@ def test_unnamed_wrong_answers_get_true_specific_diagnoses(data, capsys):
                 continue  # a rewrite that happens to be right, or a named mistake: not ours
             total += 1
             text = " ".join(result.messages)
+            if leaked := states_the_expected(text, exercise.answer.prepare(
+                    exercise.reference(data)), wrong):
+                false.append((exercise.id, what, f"states the expected value {leaked}: {text}"))
             if "rounded too early" in text and what != "rounded too early":
                 false.append((exercise.id, what, text))
             if "times too" in text and not any(f in what for f in ("×", "÷", "doubled")):
@@ -326,6 +363,14 @@ def test_unnamed_wrong_answers_get_true_specific_diagnoses(data, capsys):
               f"({share:.0%}), false: {len(false)}")
     assert not false, false[:5]
     assert share >= 0.6
+
+
+def test_the_leak_detector_finds_an_expected_value_and_ignores_small_counts():
+    assert states_the_expected("It should be 1,234.56 yuan.", 1234.56, 99.0) == [1234.56]
+    assert states_the_expected("That is 12.35 %; check the denominator.", 0.12345, 0.5) == [12.35]
+    assert not states_the_expected("2 times too small: 1 of 40 rows differ.", 1234.56, 617.28)
+    assert not states_the_expected("You gave 617.28.", 1234.56, 617.28)
+    assert not states_the_expected("1234 of 1234 values differ.", [1234.0, 5.0], [0.0, 1.0])
 
 
 # --- named mistakes: distinguishable from the reference and from each other -------------------
