@@ -9,7 +9,7 @@ from statistics import NormalDist
 
 import pandas as pd
 
-from graders.answers import Function, Number, Series
+from graders.answers import Function, LabelSet, Number, Series
 from graders.spec import Case, Exercise, Mistake
 from shoplab import inventory as inv
 
@@ -20,6 +20,7 @@ FESTIVAL_DEMAND = ("2025-09-01", "2025-10-20")  # up to the day before the Doubl
 LAST_FESTIVAL = ("2024-10-21", "2024-11-11")  # Double 11 2024: pre-sale to the peak day
 LAST_BASELINE = ("2024-09-01", "2024-10-20")  # the same quiet weeks before it
 FESTIVAL_SERVICE_LEVEL = 0.95
+OVERSTOCK_MULTIPLE = 2  # 03.2: days of inventory above twice the shop's median SKU
 
 
 def _unit_cost(data) -> pd.Series:
@@ -36,6 +37,11 @@ def _turnover(data) -> pd.Series:
 
 def _cogs(data) -> pd.Series:
     return inv.turnover_table(data.inventory, data.products, *YEAR)["cogs"]
+
+
+def _overstocked(days: pd.Series) -> list[str]:
+    """The SKUs whose days of inventory exceed OVERSTOCK_MULTIPLE × the median SKU's."""
+    return list(days[days > OVERSTOCK_MULTIPLE * days.median()].index)
 
 
 def _revenue_turnover(data) -> pd.Series:
@@ -161,22 +167,24 @@ EXERCISES = (
     ),
     Exercise(
         id="03.2",
-        kind="computation",
-        name="days_of_inventory",
-        title="Days of inventory of every SKU in 2025",
-        answer=Series("days"),
-        reference=lambda data: inv.days_of_inventory(_turnover(data)),
+        kind="diagnosis",
+        name="overstocked",
+        title="The overstocked SKUs of 2025",
+        answer=LabelSet(),
+        reference=lambda data: _overstocked(inv.days_of_inventory(_turnover(data))),
         mistakes=(
-            Mistake("times_turnover", lambda data: inv.YEAR_DAYS * _turnover(data),
-                    "You multiplied 365 by the turnover. If stock turns over 20 times a year, "
-                    "it lasts 365 ÷ 20 days: divide."),
-            Mistake("years_not_days", lambda data: 1 / _turnover(data),
-                    "1 ÷ turnover is a fraction of a year. Express it in days: 365 ÷ turnover."),
+            Mistake("times_turnover",
+                    lambda data: _overstocked(inv.YEAR_DAYS * _turnover(data)),
+                    "Those are the fastest sellers: you multiplied 365 by the turnover. If stock "
+                    "turns over 20 times a year, it lasts 365 ÷ 20 days: divide."),
         ),
         hints=(
-            "Days of inventory (库存周转天数) say how many days the average stock lasts.",
-            "2025 has 365 days; the stock turned over `turnover` times in them.",
-            "days = 365 ÷ turnover, per SKU.",
+            "Days of inventory (库存周转天数) say how many days the average stock lasts: "
+            "365 ÷ turnover, per SKU.",
+            f"Overstocked: more than {OVERSTOCK_MULTIPLE} × the median days of inventory of all "
+            "SKUs.",
+            f"days[days > {OVERSTOCK_MULTIPLE} * days.median()].index gives the SKUs; a list of "
+            "them is the answer.",
         ),
         points=2,
     ),

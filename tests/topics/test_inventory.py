@@ -272,3 +272,12 @@ def test_the_festival_uplift_is_large_and_the_stocked_out_skus_own_is_censored(s
     shop_uplift = inv.festival_uplift(stock, festival, quiet)
     own = inv.festival_uplift(stock[stock.sku == "HW-002"], festival, quiet)
     assert shop_uplift > 1.5 and own < shop_uplift
+
+
+def test_the_overstocked_skus_are_the_over_forecast_ones(shop):
+    """Exercise 03.2's rule (days of inventory above twice the median) finds the SKUs the data
+    dictionary says were ordered on an inflated forecast, and only them."""
+    stock, _, catalogue = shop
+    days = inv.turnover_table(stock, catalogue.reset_index(), "2025-01-01",
+                              "2025-12-31")["days_of_inventory"]
+    assert set(days[days > 2 * days.median()].index) == {"HW-005", "HW-024", "HW-014", "HW-039"}
