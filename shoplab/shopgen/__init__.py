@@ -42,13 +42,15 @@ def generate() -> dict[str, pd.DataFrame]:
     sessions["order_id"] = sessions["session_id"].map(o.set_index("session_id")["order_id"])
     rates = catalog.carrier_rates()
     shipments = service.shipments(o, items, products, rates)
+    ad_campaigns = marketing.ad_campaigns(plan, o)
     return {
         "products": products,
         "customers": customers,
         "sessions": sessions,
         "orders": o,
         "order_items": items,
-        "ad_campaigns": marketing.ad_campaigns(plan, o),
+        "ad_campaigns": ad_campaigns,
+        "ad_holdout": marketing.ad_holdout(ad_campaigns, o),
         "keywords": marketing.keywords(),
         "price_tests": marketing.price_tests(weeks, items, o),
         "promotions": promos,

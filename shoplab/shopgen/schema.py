@@ -253,6 +253,21 @@ TABLES: tuple[Table, ...] = (
         ("attributed_revenue", "float", "CNY", "Order amount of attributed orders."),
     ),
     _t(
+        "ad_holdout",
+        "one row per day and group of the holdout test",
+        "The ads holdout (增量实验 / geo test): the brand-term search campaign AD01 was paused "
+        "for shoppers in a random half of provinces (group `holdout`) from 2025-08-25 to "
+        "2025-10-19 and ran as usual elsewhere (group `exposed`; its spend and the console's "
+        "claims are AD01's rows in ad_campaigns). Counts brand-term searchers and their orders "
+        "in each group, as the platform's experiment tool reports them; it does not tie to "
+        "orders row by row. The lift it measures is well below what the console attributes.",
+        ("date", "date", "", "Day of the test."),
+        ("group", "str", "", "exposed (ads ran) or holdout (ads paused)."),
+        ("brand_searchers", "int", "", "Shoppers in the group who searched the brand's terms."),
+        ("orders", "int", "", "Paid orders from those searchers that day, any path."),
+        ("revenue", "float", "CNY", "Order amount of those orders."),
+    ),
+    _t(
         "keywords",
         "one row per keyword per month",
         "Platform search keywords the shop ranked or bid on (搜索关键词).",
@@ -494,6 +509,11 @@ def _facts() -> list[str]:
         "contribution margin AD05, AD07 and AD08 lose money (AD08 only once commission, fees, "
         "shipping and refunds are counted: it clears 1 ÷ gross margin) and AD01 and AD04 earn "
         "more than twice the break-even ROAS (asserted by tests/test_books.py).",
+        f"Ads holdout: {marketing.HOLDOUT_CAMPAIGN} (brand terms) paused for a random "
+        f"{marketing.HOLDOUT_SHARE:.0%} of brand searchers from {marketing.HOLDOUT_START:%Y-%m-%d}"
+        f" for {marketing.HOLDOUT_DAYS} days; the ads caused about "
+        f"{marketing.HOLDOUT_INCREMENTAL:.0%} of the orders the console attributes to it "
+        "(ad_holdout).",
         f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
         f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee plus "
         f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV.",
