@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shoplab.shopgen import catalog, marketing, orders, service, stock, traffic
+from shoplab.shopgen import catalog, crossborder, marketing, orders, service, stock, traffic
 from shoplab.shopgen.schema import SCHEMA
 
 
@@ -64,6 +64,8 @@ def generate() -> dict[str, pd.DataFrame]:
         "shipments": shipments,
         "fixed_costs": catalog.fixed_costs(),
         "fees": catalog.fees(),
+        "cross_border_rates": crossborder.cross_border_rates(),
+        "parameters": catalog.parameters(),
     }
 
 

@@ -462,6 +462,53 @@ TABLES: tuple[Table, ...] = (
         ("deposit", "float", "CNY", "Security deposit (保证金) held by the platform."),
         ("settlement_days", "int", "days", "Days from delivery until the money is paid out."),
     ),
+    _t(
+        "cross_border_rates",
+        "one row per foreign market",
+        "Illustrative, dated rates for selling one parcel abroad (跨境电商), shipped duty paid: "
+        "round figures for planning, not tax advice (shoplab/shopgen/crossborder.py).",
+        ("market", "str", "", "Singapore, Malaysia, United Kingdom, United States."),
+        ("as_of", "date", "", "The day the figures describe; rates and FX move."),
+        ("currency", "str", "", "The market's currency: SGD, MYR, GBP, USD."),
+        ("cny_per_unit", "float", "CNY", "Exchange rate (汇率): ¥ per unit of the currency."),
+        ("duty_rate", "float", "fraction", "Import duty (关税) on the customs value."),
+        (
+            "vat_rate",
+            "float",
+            "fraction",
+            "Import VAT/GST (增值税) on customs value + duty; the shop has no local tax "
+            "registration, so it cannot reclaim it: a cost.",
+        ),
+        (
+            "logistics_first_kg_cost",
+            "float",
+            "CNY",
+            "Cross-border parcel (跨境物流), first kg (首重), door to door.",
+        ),
+        (
+            "logistics_extra_kg_cost",
+            "float",
+            "CNY",
+            "Cross-border parcel, each additional started kg (续重).",
+        ),
+        (
+            "platform_fee_rate",
+            "float",
+            "fraction",
+            "The foreign marketplace's fee (平台佣金) on the selling price.",
+        ),
+    ),
+    _t(
+        "parameters",
+        "one row per planning parameter",
+        "Constants the shop plans with that are not in any other table: opening cash, the "
+        "EOQ's ordering and holding costs, supplier payment terms, VAT rates (illustrative, "
+        "dated; not tax advice). The value is in the unit the row states.",
+        ("name", "str", "", "Parameter key, e.g. `holding_cost_rate`."),
+        ("value", "float", "", "Its value, in `unit`."),
+        ("unit", "str", "", "CNY, fraction, days, ..."),
+        ("description", "str", "", "What it is, and its source or the date it holds for."),
+    ),
 )
 
 SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
