@@ -15,7 +15,9 @@ Lifetime value follows Farris, Bendle, Pfeifer & Reibstein, *Marketing Metrics*,
 (2010), §5.3: a customer's lifetime value CLV = m × r ÷ (1 + d − r), with margin m per year,
 yearly retention r and discount rate d. It assumes a constant margin and retention, margins
 arriving at the end of each year the customer stays, and no end date; it counts the years
-*after* today, so a newly won customer is worth the first year's margin plus the CLV.
+*after* today, so a newly won customer is worth the first year's margin plus the CLV. That
+sum is what the course calls LTV: practitioners' "LTV" usually includes the first margin,
+Farris's CLV does not.
 """
 
 from __future__ import annotations
@@ -88,6 +90,10 @@ def rfm_table(orders: pd.DataFrame, reference_date=REFERENCE_DATE) -> pd.DataFra
 def rfm_segment(rfm: pd.DataFrame, active_days: int = ACTIVE_DAYS,
                 dormant_days: int = DORMANT_DAYS, repeat_orders: int = 2) -> pd.Series:
     """Rule-based segments from recency and frequency, one label per customer.
+
+    M (monetary) is not in the rules: a segment names what to do (welcome, reward, win back),
+    which R and F decide; M, a separate axis, ranks customers within a segment (whom to win
+    back first), as the lesson does.
 
     * champions — bought within `active_days` and have `repeat_orders` or more orders;
     * new — bought within `active_days`, fewer orders (so far);

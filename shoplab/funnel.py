@@ -6,15 +6,23 @@ sessions below and above the line. A session *converts* when its order was **pai
 completed or refunded, as in `shoplab.metrics`), not merely placed. The repurchase rate of the
 AARRR table (复购率) is `metrics.repurchase_rate`: chapter 09 uses it too.
 
-The A/B test follows the textbook two-proportion z-test: the test statistic uses the
-**pooled** standard error (under "no difference" both groups share one rate), while the 95 %
-confidence interval for the difference uses the **unpooled** one (Wald interval); see e.g.
-OpenIntro Statistics, 4th ed., §6.2.
+The A/B test of the checkout was randomised **per visitor** (a visitor keeps one arm on every
+visit), so its unit of analysis is the visitor: an arm's size is its visitors and a
+conversion is a visitor who paid in the test window. Counting sessions would treat a
+visitor's repeat visits as independent draws and understate the standard error. The test
+follows the textbook two-proportion z-test: the test statistic uses the **pooled** standard
+error (under "no difference" both groups share one rate), while the 95 % confidence interval
+for the difference uses the **unpooled** one (Wald interval); see e.g. OpenIntro Statistics,
+4th ed., §6.2. It is a **fixed-horizon** test: its sample size is set in advance for a
+minimum detectable effect at a given power (`sample_size_per_arm`), and it is read once, at
+that size; looking every day and stopping when z first crosses 1.96 inflates the false-win
+rate far above 5 % (Kohavi, Tang & Xu, *Trustworthy Online Controlled Experiments*, ch. 17).
 """
 
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import pandas as pd
 
@@ -140,47 +148,82 @@ def what_if_fewer_drop_offs(counts: pd.Series, step: str, cut: float, aov: float
             "extra_orders": extra_orders, "extra_gmv": extra_orders * aov}
 
 
+def orders_at_stake(sessions: pd.DataFrame, segment: str = "device") -> pd.Series:
+    """Extra paid orders per step if every `segment` value converted at that step as well as
+    the best one does (later steps keep their rates): the gap a fix can close, not the whole
+    drop-off, since no shop keeps every viewer.
+
+    For each value: paid sessions × (best step conversion ÷ its own − 1), summed. Times AOV
+    and the contribution margin it is the money at stake; the ranking is the same.
+    """
+    rates = step_conversion_by(sessions, segment).iloc[1:].set_axis(list(STEPS))
+    paid = sessions.groupby(segment)["paid"].sum()
+    gap = rates.max(axis=1).to_numpy()[:, None] / rates - 1
+    return (gap * paid).sum(axis=1).rename("orders_at_stake")
+
+
 def ab_counts(sessions: pd.DataFrame) -> pd.DataFrame:
-    """Sessions and paid sessions per checkout variant (A = control, B = the change)."""
+    """Visitors and converting visitors per checkout variant (A = control, B = the change).
+
+    A visitor converts when any of their sessions in the test was paid: the unit the test
+    randomised, so the arms' visitors are independent draws.
+    """
     test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
-    table = test.groupby("checkout_variant")["paid"].agg(sessions="size", conversions="sum")
-    table["conversion_rate"] = metrics.conversion_rate(table["conversions"], table["sessions"])
+    visitors = test.groupby(["checkout_variant", "visitor_id"])["paid"].any()
+    table = visitors.groupby("checkout_variant").agg(visitors="size", conversions="sum")
+    table["conversion_rate"] = metrics.conversion_rate(table["conversions"], table["visitors"])
     return table
 
 
-def two_proportion_z(conversions_a, sessions_a, conversions_b, sessions_b) -> float:
+def two_proportion_z(conversions_a, visitors_a, conversions_b, visitors_b) -> float:
     """z for "B converts differently from A", with the pooled standard error.
 
     Positive z means B's rate is higher. 0.0 when the pooled rate is 0 or 1 (no variation).
     """
-    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b
-    pooled = (conversions_a + conversions_b) / (sessions_a + sessions_b)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / sessions_a + 1 / sessions_b))
+    p_a, p_b = conversions_a / visitors_a, conversions_b / visitors_b
+    pooled = (conversions_a + conversions_b) / (visitors_a + visitors_b)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / visitors_a + 1 / visitors_b))
     return float((p_b - p_a) / se) if se else 0.0
 
 
 def two_sided_p_value(z: float) -> float:
-    """P(|Z| ≥ |z|) for a standard normal Z."""
+    """P(|Z| ≥ |z|) for a standard normal Z: how often a difference at least this large would
+    turn up by chance if the two checkouts converted alike. Not the probability that B is no
+    better, nor one minus the probability that it is."""
     return math.erfc(abs(z) / math.sqrt(2))
 
 
-def difference_ci(conversions_a, sessions_a, conversions_b, sessions_b,
+def difference_ci(conversions_a, visitors_a, conversions_b, visitors_b,
                   z: float = Z_95) -> tuple[float, float]:
     """95 % confidence interval for p_B − p_A, with the unpooled (Wald) standard error."""
-    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b
-    se = math.sqrt(p_a * (1 - p_a) / sessions_a + p_b * (1 - p_b) / sessions_b)
+    p_a, p_b = conversions_a / visitors_a, conversions_b / visitors_b
+    se = math.sqrt(p_a * (1 - p_a) / visitors_a + p_b * (1 - p_b) / visitors_b)
     diff = p_b - p_a
     return float(diff - z * se), float(diff + z * se)
 
 
-def ab_decision(low: float, high: float) -> str:
-    """The course's rule on the 95 % interval for p_B − p_A.
+def sample_size_per_arm(base_rate: float, minimum_effect: float, power: float = 0.8,
+                        z_alpha: float = Z_95) -> int:
+    """Visitors each arm needs to detect a rise of `minimum_effect` (a difference of rates,
+    0.005 = half a point) over `base_rate` with probability `power`, in a two-sided test at
+    the level `z_alpha` stands for (1.96: 5 %).
 
-    "ship" when the whole interval is above zero (B is better, beyond chance); "don't ship"
-    when it is entirely below zero; "keep testing" when it contains zero (not yet known).
+    n = (z_α·√(2·p̄(1 − p̄)) + z_power·√(p₁(1 − p₁) + p₂(1 − p₂)))² ÷ effect², p̄ the mean of
+    the two rates (Fleiss, *Statistical Methods for Rates and Proportions*, §4.2), rounded up.
     """
-    if low > 0:
-        return "ship"
-    if high < 0:
-        return "don't ship"
-    return "keep testing"
+    p_1, p_2 = base_rate, base_rate + minimum_effect
+    mean = (p_1 + p_2) / 2
+    z_power = NormalDist().inv_cdf(power)
+    root = (z_alpha * math.sqrt(2 * mean * (1 - mean))
+            + z_power * math.sqrt(p_1 * (1 - p_1) + p_2 * (1 - p_2)))
+    return math.ceil(root ** 2 / minimum_effect ** 2)
+
+
+def ab_decision(low: float) -> str:
+    """The decision at the planned end of a fixed-horizon test, on the lower end `low` of the
+    95 % interval for p_B − p_A: "ship" when the whole interval is above zero (B is better
+    beyond chance), otherwise "don't ship" — keep the control. Running on past the planned
+    size "until the interval clears zero" is peeking; a test that found nothing at its
+    planned size has answered the question it was sized for.
+    """
+    return "ship" if low > 0 else "don't ship"

@@ -1,10 +1,13 @@
 """Inventory formulas: turnover and days of inventory, supplier lead times, daily demand, safety
-stock and the reorder point, and the stock-outs in the shop's daily stock table. Chapter 03's
-lesson, widget and exercises all call these.
+stock, the two replenishment policies' levels (the continuous-review reorder point with its
+EOQ, and the periodic-review order-up-to level the shop runs), fill rate, festival uplift,
+and the stock-outs in the shop's daily stock table. Chapter 03's lesson, widget and
+exercises all call these.
 
 Conventions: stock is valued at `products.unit_cost` (the cost of goods, not the selling
-price); lead times and periods are in days; a service level is the probability of not
-running out during one lead time (the cycle service level), as a fraction (0.95 = 95 %).
+price); lead times and periods are in days; a service level is the cycle service level, the
+probability of not running out in one replenishment cycle, as a fraction (0.95 = 95 %); the
+fill rate is the share of demand served from stock, a different and usually higher number.
 """
 
 from __future__ import annotations
@@ -120,6 +123,56 @@ def reorder_point(mean_daily_demand: float, lead_time_days: float, safety_stock:
     """Reorder point (再订货点): order when stock falls to the demand expected during the lead
     time, d̄ × L, plus the safety stock."""
     return mean_daily_demand * lead_time_days + safety_stock
+
+
+def order_up_to_level(mean_daily_demand: float, daily_demand_std: float, review_days: float,
+                      lead_time_days: float, service_level: float) -> float:
+    """Order-up-to level (最高库存量) S of a periodic review: d̄·(R + L) + z·σ·√(R + L).
+
+    At each review, every R days, order S minus the stock on hand and on order. That order is
+    the last chance until the next review's delivery arrives R + L days later, so S covers the
+    demand, and its spread, over R + L days, not over L alone (Chopra & Meindl, ch. 12).
+    """
+    protection = review_days + lead_time_days
+    return (mean_daily_demand * protection
+            + safety_stock(daily_demand_std, protection, service_level))
+
+
+def economic_order_quantity(annual_demand: float, order_cost: float,
+                            holding_cost_per_unit_year: float) -> float:
+    """EOQ = √(2DS/H): the fixed quantity (定量补货) that minimises ordering plus holding cost,
+    for annual demand D in units, cost S per order and holding cost H per unit and year."""
+    return math.sqrt(2 * annual_demand * order_cost / holding_cost_per_unit_year)
+
+
+def fill_rate(service_level: float, demand_std_over_cycle: float, demand_per_cycle: float) -> float:
+    """Fill rate (需求满足率): the expected share of demand served from stock when the safety stock
+    is set for `service_level`.
+
+    Expected units short per cycle = σ·(φ(z) − z·(1 − Φ(z))), the standard normal loss
+    function; fill rate = 1 − short ÷ demand per cycle (Chopra & Meindl, ch. 12). σ is the
+    spread of demand over the protection period (L, or R + L); a cycle's demand is d̄·R (or Q).
+    """
+    z = z_for(service_level)
+    unit = NormalDist()
+    short = demand_std_over_cycle * (unit.pdf(z) - z * (1 - unit.cdf(z)))
+    return 1 - short / demand_per_cycle
+
+
+def units_per_day(inventory: pd.DataFrame, start, end) -> float:
+    """All SKUs' units sold per day from `start` to `end`: the shop's pace of sales."""
+    days = in_period(inventory, start, end)
+    return days["units_sold"].sum() / days["date"].nunique()
+
+
+def festival_uplift(inventory: pd.DataFrame, festival: tuple, baseline: tuple) -> float:
+    """How many times the shop's daily units in the `festival` window exceed the `baseline`
+    window's (each a (start, end) pair of days).
+
+    Measured over all SKUs: a SKU that ran out sold less than buyers wanted, and its lost
+    demand moved to similar SKUs, so the shop's total is the uncensored figure.
+    """
+    return units_per_day(inventory, *festival) / units_per_day(inventory, *baseline)
 
 
 def stockout_days(inventory: pd.DataFrame) -> pd.Series:

@@ -8,9 +8,12 @@ an idea two chapters need lives here, once, instead of one chapter importing ano
 
 * a **paid order** has status `completed` or `refunded` (a `cancelled` order was never paid);
 * **GMV** (成交总额) is the goods value buyers paid (`order_amount`, after discounts, without
-  shipping) summed over paid orders — before refunds, as platforms report it;
+  shipping) summed over paid orders — before refunds. Platforms have also reported a GMV of
+  everything ordered, paid or not (拍下金额); the course counts paid orders only;
 * **net revenue** is GMV minus the `order_amount` of refunded orders;
-* **AOV** (客单价) is GMV per paid order;
+* **AOV** (average order value, 笔单价) is GMV per paid order, an order being one row of
+  `orders` as the buyer placed it (not its separate lines); **客单价**, as 生意参谋 reports it,
+  is paid amount per paying **buyer** (`spend_per_buyer`), higher when buyers order twice;
 * a **new customer** is won on their first paid order; a **conversion** is a visit that ended
   in a paid order;
 * the **contribution** (边际贡献) of a unit sold at price p is p minus everything that grows
@@ -46,9 +49,15 @@ def net_revenue(orders: pd.DataFrame) -> float:
 
 
 def average_order_value(orders: pd.DataFrame) -> float:
-    """AOV (客单价): GMV per paid order, ¥."""
+    """AOV (average order value, 笔单价): GMV per paid order, ¥."""
     paid_orders = paid(orders)
     return float(paid_orders["order_amount"].sum() / len(paid_orders)) if len(paid_orders) else 0.0
+
+
+def spend_per_buyer(orders: pd.DataFrame) -> float:
+    """客单价 as 生意参谋 defines it: paid amount (GMV) ÷ paying buyers, ¥."""
+    buyers = paid(orders)["customer_id"].nunique()
+    return gmv(orders) / buyers if buyers else 0.0
 
 
 def rate(part, whole):

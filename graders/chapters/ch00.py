@@ -1,5 +1,5 @@
 """Chapter 00 warm-ups: load a table, then the shop's headline numbers (paid orders, GMV,
-mobile share, top category, AOV), each with the classic way to get it wrong.
+mobile share, top category, AOV per order, 笔单价), each with the classic way to get it wrong.
 
 They teach the check → hint → fix loop as much as the numbers: the mistakes are the ones
 merchants make when they read a platform report for the first time.
@@ -178,7 +178,7 @@ EXERCISES = (
         id="00.6",
         kind="computation",
         name="aov",
-        title="Average order value (客单价)",
+        title="Average order value per order (笔单价)",
         answer=Number("yuan"),
         reference=lambda data: metrics.average_order_value(data.orders),
         mistakes=(
@@ -190,10 +190,10 @@ EXERCISES = (
             ),
             Mistake(
                 "per_buyer",
-                lambda data: metrics.gmv(data.orders)
-                / metrics.paid(data.orders)["customer_id"].nunique(),
-                "That divides by the number of buyers: spend per customer. AOV is per paid "
-                "order.",
+                lambda data: metrics.spend_per_buyer(data.orders),
+                "That divides by the number of buyers: 客单价 as 生意参谋 reports it, spend "
+                "per buyer. This exercise asks for the per-order AOV (笔单价): divide by paid "
+                "orders.",
             ),
             Mistake(
                 "with_shipping",

@@ -1,5 +1,6 @@
 """Chapter 03 — Inventory: turnover and days of inventory, supplier lead times, safety stock,
-the reorder point, stock-out days and the sales a stock-out cost."""
+the order-up-to level of the shop's periodic review, stock-out days, the sales a stock-out
+cost, and the order-up-to level heading into Double 11 on festival demand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from statistics import NormalDist
 
 import pandas as pd
 
-from graders.answers import Function, Number, Series
+from graders.answers import Function, LabelSet, Number, Series
 from graders.spec import Case, Exercise, Mistake
 from shoplab import inventory as inv
 
@@ -16,7 +17,10 @@ YEAR = ("2025-01-01", "2025-12-31")
 STOCKOUT_SKU = "HW-002"  # ran out before Double 11 2024
 FESTIVAL_SKU = "HW-002"
 FESTIVAL_DEMAND = ("2025-09-01", "2025-10-20")  # up to the day before the Double 11 pre-sale
+LAST_FESTIVAL = ("2024-10-21", "2024-11-11")  # Double 11 2024: pre-sale to the peak day
+LAST_BASELINE = ("2024-09-01", "2024-10-20")  # the same quiet weeks before it
 FESTIVAL_SERVICE_LEVEL = 0.95
+OVERSTOCK_MULTIPLE = 2  # 03.2: days of inventory above twice the shop's median SKU
 
 
 def _unit_cost(data) -> pd.Series:
@@ -33,6 +37,11 @@ def _turnover(data) -> pd.Series:
 
 def _cogs(data) -> pd.Series:
     return inv.turnover_table(data.inventory, data.products, *YEAR)["cogs"]
+
+
+def _overstocked(days: pd.Series) -> list[str]:
+    """The SKUs whose days of inventory exceed OVERSTOCK_MULTIPLE × the median SKU's."""
+    return list(days[days > OVERSTOCK_MULTIPLE * days.median()].index)
 
 
 def _revenue_turnover(data) -> pd.Series:
@@ -69,17 +78,37 @@ def _stockout_sku_lost(data, subtract_sold: bool = True) -> float:
     return lost + sold
 
 
-def _festival_inputs(data) -> tuple[float, float, float]:
-    """(mean daily demand, its σ, mean lead time in days) of FESTIVAL_SKU."""
+def _uplift(data) -> float:
+    return inv.festival_uplift(data.inventory, LAST_FESTIVAL, LAST_BASELINE)
+
+
+def _own_uplift(data) -> float:
+    """The misconception: FESTIVAL_SKU's own 2024 uplift, cut short by its stock-out."""
+    rows = data.inventory[data.inventory["sku"] == FESTIVAL_SKU]
+    return inv.festival_uplift(rows, LAST_FESTIVAL, LAST_BASELINE)
+
+
+def _festival_level(data, uplift=_uplift, level=inv.order_up_to_level) -> float:
+    """FESTIVAL_SKU's order-up-to level on its quiet-weeks demand × the festival uplift."""
     demand = inv.demand_stats(data.inventory, data.products, *FESTIVAL_DEMAND)
-    mean, std = demand.loc[FESTIVAL_SKU, ["mean", "std"]].astype(float)
-    return mean, std, float(_mean_lead_time(data)[FESTIVAL_SKU])
+    mean, std = demand.loc[FESTIVAL_SKU, ["mean", "std"]].astype(float) * uplift(data)
+    review = float(data.products.set_index("sku").at[FESTIVAL_SKU, "review_period_days"])
+    lead = float(_mean_lead_time(data)[FESTIVAL_SKU])
+    return level(mean, std, review, lead, FESTIVAL_SERVICE_LEVEL)
 
 
-def _festival_reorder_point(data, safety=inv.safety_stock, lead_scale: float = 1.0) -> float:
-    mean, std, lead = _festival_inputs(data)
-    lead *= lead_scale
-    return inv.reorder_point(mean, lead, safety(std, lead, FESTIVAL_SERVICE_LEVEL))
+def _lead_time_only(mean_daily_demand, daily_demand_std, review_days, lead_time_days,
+                    service_level):
+    """The misconception: a reorder point, covering the lead time alone."""
+    safety = inv.safety_stock(daily_demand_std, lead_time_days, service_level)
+    return inv.reorder_point(mean_daily_demand, lead_time_days, safety)
+
+
+def _safety_over_lead_time(mean_daily_demand, daily_demand_std, review_days, lead_time_days,
+                           service_level):
+    """The misconception: R + L for the mean demand, L alone for the safety stock."""
+    return (mean_daily_demand * (review_days + lead_time_days)
+            + inv.safety_stock(daily_demand_std, lead_time_days, service_level))
 
 
 def _sigma_times_lead(daily_demand_std, lead_time_days, service_level):
@@ -100,8 +129,11 @@ LEVEL_AS_Z = ("You used the service level itself as z. z is the standard-normal 
               "share below it: NormalDist().inv_cdf(service_level), 1.645 for 95 %.")
 WRONG_TAIL = ("Your safety stock is negative: inv_cdf(1 − service level) is the lower tail. Use "
               "inv_cdf(service_level), the z with the service level below it.")
-NO_SAFETY = ("That is only the demand expected during the lead time. Add the safety stock, which "
-             "covers demand above the average.")
+LEAD_TIME_ONLY = ("That covers the lead time alone: a continuous-review reorder point. The shop "
+                  "orders only at its reviews, so this order must last until the next review's "
+                  "delivery: R + L days, for the demand and for the safety stock.")
+SAFETY_OVER_LEAD_TIME = ("Your safety stock covers L days but the demand covers R + L. The spread "
+                         "to protect against is over the same R + L days: z × σ × √(R + L).")
 WEEKS = ("Your lead times look like weeks. Keep them in days, the unit the daily demand is in: "
          "(received_date − order_date).dt.days.")
 
@@ -135,22 +167,24 @@ EXERCISES = (
     ),
     Exercise(
         id="03.2",
-        kind="computation",
-        name="days_of_inventory",
-        title="Days of inventory of every SKU in 2025",
-        answer=Series("days"),
-        reference=lambda data: inv.days_of_inventory(_turnover(data)),
+        kind="diagnosis",
+        name="overstocked",
+        title="The overstocked SKUs of 2025",
+        answer=LabelSet(),
+        reference=lambda data: _overstocked(inv.days_of_inventory(_turnover(data))),
         mistakes=(
-            Mistake("times_turnover", lambda data: inv.YEAR_DAYS * _turnover(data),
-                    "You multiplied 365 by the turnover. If stock turns over 20 times a year, "
-                    "it lasts 365 ÷ 20 days: divide."),
-            Mistake("years_not_days", lambda data: 1 / _turnover(data),
-                    "1 ÷ turnover is a fraction of a year. Express it in days: 365 ÷ turnover."),
+            Mistake("times_turnover",
+                    lambda data: _overstocked(inv.YEAR_DAYS * _turnover(data)),
+                    "Those are the fastest sellers: you multiplied 365 by the turnover. If stock "
+                    "turns over 20 times a year, it lasts 365 ÷ 20 days: divide."),
         ),
         hints=(
-            "Days of inventory (库存周转天数) say how many days the average stock lasts.",
-            "2025 has 365 days; the stock turned over `turnover` times in them.",
-            "days = 365 ÷ turnover, per SKU.",
+            "Days of inventory (库存周转天数) say how many days the average stock lasts: "
+            "365 ÷ turnover, per SKU.",
+            f"Overstocked: more than {OVERSTOCK_MULTIPLE} × the median days of inventory of all "
+            "SKUs.",
+            f"days[days > {OVERSTOCK_MULTIPLE} * days.median()].index gives the SKUs; a list of "
+            "them is the answer.",
         ),
         points=2,
     ),
@@ -215,36 +249,38 @@ EXERCISES = (
     Exercise(
         id="03.5",
         kind="computation",
-        name="reorder_point",
-        title="Reorder point",
+        name="order_up_to_level",
+        title="Order-up-to level of a periodic review",
         answer=Function(returns=Number("units")),
-        reference=inv.reorder_point,
+        reference=inv.order_up_to_level,
         cases=(
-            Case("20 units a day, a 7-day lead time, 30 units of safety stock",
-                 {"mean_daily_demand": 20.0, "lead_time_days": 7.0, "safety_stock": 30.0}),
-            Case("3.5 units a day, a 12-day lead time, 8.2 units of safety stock",
-                 {"mean_daily_demand": 3.5, "lead_time_days": 12.0, "safety_stock": 8.2}),
+            Case("20 units a day (σ 6), reviewed weekly, a 9-day lead time, 95 %",
+                 {"mean_daily_demand": 20.0, "daily_demand_std": 6.0, "review_days": 7.0,
+                  "lead_time_days": 9.0, "service_level": 0.95}),
+            Case("3.5 units a day (σ 2), reviewed fortnightly, a 14-day lead time, 90 %",
+                 {"mean_daily_demand": 3.5, "daily_demand_std": 2.0, "review_days": 14.0,
+                  "lead_time_days": 14.0, "service_level": 0.9}),
         ),
         hidden=(
-            Case("no safety stock",
-                 {"mean_daily_demand": 11.0, "lead_time_days": 14.0, "safety_stock": 0.0}),
-            Case("a zero lead time",
-                 {"mean_daily_demand": 11.0, "lead_time_days": 0.0, "safety_stock": 25.0}),
+            Case("a 50 % service level",
+                 {"mean_daily_demand": 11.0, "daily_demand_std": 4.0, "review_days": 7.0,
+                  "lead_time_days": 14.0, "service_level": 0.5}),
+            Case("no demand spread",
+                 {"mean_daily_demand": 11.0, "daily_demand_std": 0.0, "review_days": 14.0,
+                  "lead_time_days": 5.0, "service_level": 0.99}),
+            Case("a 2.5-day lead time at 99 %",
+                 {"mean_daily_demand": 40.0, "daily_demand_std": 12.0, "review_days": 7.0,
+                  "lead_time_days": 2.5, "service_level": 0.99}),
         ),
         mistakes=(
-            Mistake("no_safety_stock",
-                    lambda mean_daily_demand, lead_time_days, safety_stock:
-                    mean_daily_demand * lead_time_days, NO_SAFETY),
-            Mistake("lead_time_in_weeks",
-                    lambda mean_daily_demand, lead_time_days, safety_stock:
-                    mean_daily_demand * lead_time_days / 7 + safety_stock,
-                    "You turned the lead time into weeks, but the demand is per day: multiply "
-                    "daily demand by the lead time in days."),
+            Mistake("lead_time_only", _lead_time_only, LEAD_TIME_ONLY),
+            Mistake("safety_over_lead_time", _safety_over_lead_time, SAFETY_OVER_LEAD_TIME),
         ),
         hints=(
-            "The reorder point (再订货点) is the stock level at which you place the next order.",
-            "While you wait for the delivery you sell, on average, daily demand × lead time.",
-            "reorder point = mean daily demand × lead time (days) + safety stock.",
+            "At a review you order up to S; the goods arrive L days later and the next order "
+            "arrives R + L days after this review. S must cover those R + L days.",
+            "S = mean daily demand × (R + L) + safety stock over R + L days.",
+            "Reuse your safety_stock() with R + L as its number of days.",
         ),
         points=2,
     ),
@@ -294,28 +330,32 @@ EXERCISES = (
     Exercise(
         id="03.8",
         kind="decision",
-        name="festival_reorder_point",
-        title=f"Reorder point for {FESTIVAL_SKU} heading into Double 11 2025",
+        name="festival_order_up_to",
+        title=f"Order-up-to level for {FESTIVAL_SKU} heading into Double 11 2025",
         answer=Number("units"),
-        reference=_festival_reorder_point,
+        reference=_festival_level,
         mistakes=(
-            Mistake("service_level_as_z",
-                    lambda data: _festival_reorder_point(data, safety=_level_as_z), LEVEL_AS_Z),
-            Mistake("sigma_times_lead_time",
-                    lambda data: _festival_reorder_point(data, safety=_sigma_times_lead),
-                    SIGMA_TIMES_LEAD),
-            Mistake("lead_time_in_weeks",
-                    lambda data: _festival_reorder_point(data, lead_scale=1 / 7), WEEKS),
-            Mistake("no_safety_stock",
-                    lambda data: _festival_inputs(data)[0] * _festival_inputs(data)[2],
-                    NO_SAFETY),
+            Mistake("quiet_weeks_demand", lambda data: _festival_level(data, uplift=lambda _: 1.0),
+                    "That plans Double 11 on the quiet weeks before it. The festival sells "
+                    "more: scale the daily demand and its σ by last year's festival uplift."),
+            Mistake("censored_uplift", lambda data: _festival_level(data, uplift=_own_uplift),
+                    f"That uplift is {FESTIVAL_SKU}'s own, but it ran out during Double 11 2024: "
+                    "its sales then show what was left to sell, not what buyers wanted. Measure "
+                    "the uplift on the whole shop's units."),
+            Mistake("lead_time_only", lambda data: _festival_level(data, level=_lead_time_only),
+                    LEAD_TIME_ONLY),
+            Mistake("safety_over_lead_time",
+                    lambda data: _festival_level(data, level=_safety_over_lead_time),
+                    SAFETY_OVER_LEAD_TIME),
         ),
         hints=(
-            f"Daily demand: {FESTIVAL_SKU}'s units_sold from {FESTIVAL_DEMAND[0]} to "
-            f"{FESTIVAL_DEMAND[1]} (both included); take the mean and the standard deviation "
-            "(pandas .std()).",
-            f"Lead time: the mean of {FESTIVAL_SKU}'s purchase-order lead times in days (03.3).",
-            "Safety stock with your safety_stock() at 0.95, then your reorder_point().",
+            "Uplift: the whole shop's units_sold per day from "
+            f"{LAST_FESTIVAL[0]} to {LAST_FESTIVAL[1]} ÷ per day from {LAST_BASELINE[0]} to "
+            f"{LAST_BASELINE[1]} (all SKUs, both days included).",
+            f"Festival demand: the mean and σ of {FESTIVAL_SKU}'s daily units_sold from "
+            f"{FESTIVAL_DEMAND[0]} to {FESTIVAL_DEMAND[1]}, both × the uplift.",
+            f"Then your order_up_to_level() with {FESTIVAL_SKU}'s review_period_days, its mean "
+            "lead time (03.3) and 0.95.",
         ),
         points=3,
     ),

@@ -1,6 +1,7 @@
 """Chapter 08 — Funnels & conversion: stage counts, step vs overall conversion, the leakiest
 step, conversion by device, GMV = visits × conversion × AOV, the A/B test of a checkout change
-and a what-if on the leak.
+(per visitor, the unit it randomised, read once at its planned size) and what fixing the
+leak is worth in contribution.
 
 Conversion is per session: paid sessions ÷ sessions (see `shoplab.funnel`)."""
 
@@ -15,7 +16,8 @@ from graders.answers import Series as SeriesAnswer
 from graders.spec import Case, Exercise, Mistake
 from shoplab import funnel, metrics
 
-DECISIONS = ("ship", "don't ship", "keep testing")
+DECISIONS = ("ship", "don't ship")
+STAKE_SEGMENT = "device"  # 08.10: each device brought up to the better device's step rate
 WHAT_IF_CUT = 0.20  # 08.9: cart → checkout drop-off falls by 20 %
 
 
@@ -63,23 +65,24 @@ def _decomposition(data) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("device")
 
 
-def _unpooled_z(conversions_a, sessions_a, conversions_b, sessions_b) -> float:
+def _unpooled_z(conversions_a, visitors_a, conversions_b, visitors_b) -> float:
     """The misconception for the test: the unpooled standard error (that one is for the CI)."""
-    p_a, p_b = conversions_a / sessions_a, conversions_b / sessions_b
-    se = math.sqrt(p_a * (1 - p_a) / sessions_a + p_b * (1 - p_b) / sessions_b)
+    p_a, p_b = conversions_a / visitors_a, conversions_b / visitors_b
+    se = math.sqrt(p_a * (1 - p_a) / visitors_a + p_b * (1 - p_b) / visitors_b)
     return (p_b - p_a) / se
 
 
 def _ab_case(data) -> dict:
     table = funnel.ab_counts(_sessions(data))
     return {"conversions_a": int(table.at["A", "conversions"]),
-            "sessions_a": int(table.at["A", "sessions"]),
+            "visitors_a": int(table.at["A", "visitors"]),
             "conversions_b": int(table.at["B", "conversions"]),
-            "sessions_b": int(table.at["B", "sessions"])}
+            "visitors_b": int(table.at["B", "visitors"])}
 
 
 def _decision(data) -> str:
-    return funnel.ab_decision(*funnel.difference_ci(**_ab_case(data)))
+    low, _ = funnel.difference_ci(**_ab_case(data))
+    return funnel.ab_decision(low)
 
 
 def _what_if(data, new_conversion=None) -> dict:
@@ -91,6 +94,12 @@ def _what_if(data, new_conversion=None) -> dict:
         result["extra_orders"] = float(counts["paid"]) * (ratio - 1)
         result["extra_gmv"] = result["extra_orders"] * metrics.average_order_value(data.orders)
     return result
+
+
+def _contribution_margin(data) -> float:
+    """The share of GMV left after the costs that grow with a sale (chapter 06's)."""
+    return float(metrics.unit_economics(data.orders, data.order_items, data.products, data.fees,
+                                        data.shipments)["contribution_margin"])
 
 
 def _frame(rows: list[tuple[str, bool, bool]]) -> pd.DataFrame:
@@ -255,7 +264,7 @@ EXERCISES = (
                     lambda data: _by_device(data, lambda g: metrics.rate(
                         metrics.gmv(data.orders[data.orders["order_id"].isin(g["order_id"])]),
                         int(g["placed_order"].sum()))),
-                    "That divides GMV by all orders placed. AOV (客单价) divides GMV by paid "
+                    "That divides GMV by all orders placed. AOV (笔单价) divides GMV by paid "
                     "orders only.", part="aov"),
         ),
         hints=("One row per device; visits = that device's sessions, conversion = its paid "
@@ -273,20 +282,20 @@ EXERCISES = (
         points=3,
         cases=(
             Case("A 100 of 1,000, B 150 of 1,000",
-                 {"conversions_a": 100, "sessions_a": 1000, "conversions_b": 150,
-                  "sessions_b": 1000}),
+                 {"conversions_a": 100, "visitors_a": 1000, "conversions_b": 150,
+                  "visitors_b": 1000}),
             # The stated rule "0.0 when the pooled rate is 0 or 1" gets a public case.
             Case("no conversions in either group (a pooled rate of 0)",
-                 {"conversions_a": 0, "sessions_a": 500, "conversions_b": 0,
-                  "sessions_b": 400}),
+                 {"conversions_a": 0, "visitors_a": 500, "conversions_b": 0,
+                  "visitors_b": 400}),
         ),
         hidden=(
             Case("A 90 of 800, B 70 of 1,200 (B worse)",
-                 {"conversions_a": 90, "sessions_a": 800, "conversions_b": 70,
-                  "sessions_b": 1200}),
+                 {"conversions_a": 90, "visitors_a": 800, "conversions_b": 70,
+                  "visitors_b": 1200}),
             Case("A 30 of 200, B 60 of 250",
-                 {"conversions_a": 30, "sessions_a": 200, "conversions_b": 60,
-                  "sessions_b": 250}),
+                 {"conversions_a": 30, "visitors_a": 200, "conversions_b": 60,
+                  "visitors_b": 250}),
             Case("the shop's checkout test", _ab_case),
         ),
         mistakes=(
@@ -295,9 +304,9 @@ EXERCISES = (
                     "assumes no difference, so it pools both groups into one rate p and uses "
                     "√(p(1 − p)(1/n_A + 1/n_B))."),
         ),
-        hints=("z = (p_B − p_A) ÷ SE, where p = conversions ÷ sessions of each group.",
-               "Pooled rate p = (conversions_a + conversions_b) ÷ (sessions_a + sessions_b); "
-               "SE = √(p(1 − p)(1/sessions_a + 1/sessions_b))."),
+        hints=("z = (p_B − p_A) ÷ SE, where p = conversions ÷ visitors of each arm.",
+               "Pooled rate p = (conversions_a + conversions_b) ÷ (visitors_a + visitors_b); "
+               "SE = √(p(1 − p)(1/visitors_a + 1/visitors_b))."),
     ),
     Exercise(
         id="08.8",
@@ -307,34 +316,71 @@ EXERCISES = (
         answer=Label(DECISIONS),
         reference=_decision,
         points=1,
-        hints=("Compute the 95 % interval for p_B − p_A: difference ± 1.96 × SE, with the "
-               "unpooled SE √(p_A(1 − p_A)/n_A + p_B(1 − p_B)/n_B).",
-               "Whole interval above 0 → \"ship\"; whole interval below 0 → \"don't ship\"; "
-               "interval containing 0 → \"keep testing\"."),
+        hints=("Count per visitor, the unit the test randomised: a visitor converts if any of "
+               "their test sessions was paid. n_A, n_B are the arms' visitors.",
+               "The 95 % interval for p_B − p_A: difference ± 1.96 × SE, with the unpooled SE "
+               "√(p_A(1 − p_A)/n_A + p_B(1 − p_B)/n_B).",
+               "The test has reached its planned size: whole interval above 0 → \"ship\"; "
+               "otherwise → \"don't ship\" (keep the old checkout)."),
     ),
     Exercise(
         id="08.9",
         kind="decision",
-        name="extra_gmv",
+        name="extra_contribution",
         title="What if cart → checkout lost 20 % fewer shoppers?",
         answer=Number("yuan"),
-        reference=lambda data: _what_if(data)["extra_gmv"],
+        reference=lambda data: _what_if(data)["extra_gmv"] * _contribution_margin(data),
         points=2,
         mistakes=(
-            Mistake("conversion_up_20", lambda data: _what_if(data, lambda c: c * 1.2)["extra_gmv"],
+            Mistake("gmv_not_contribution", lambda data: _what_if(data)["extra_gmv"],
+                    "That is the extra GMV. A fix is worth what the extra orders leave after "
+                    "the costs that grow with them: multiply by the contribution margin."),
+            Mistake("conversion_up_20",
+                    lambda data: _what_if(data, lambda c: c * 1.2)["extra_gmv"]
+                    * _contribution_margin(data),
                     "That raises the step's conversion by 20 %. The question cuts its drop-off "
                     "(1 − conversion) by 20 %."),
             Mistake("points_not_percent",
-                    lambda data: _what_if(data, lambda c: c + WHAT_IF_CUT)["extra_gmv"],
+                    lambda data: _what_if(data, lambda c: c + WHAT_IF_CUT)["extra_gmv"]
+                    * _contribution_margin(data),
                     "That cuts the drop-off by 20 percentage points; cut it by 20 % of itself "
                     "(new drop-off = 0.8 × old drop-off)."),
-            Mistake("orders_not_gmv", lambda data: _what_if(data)["extra_orders"],
-                    "That is the number of extra paid orders; the question asks for extra GMV "
-                    "in ¥ (orders × AOV)."),
+            Mistake("orders_not_money", lambda data: _what_if(data)["extra_orders"],
+                    "That is the number of extra paid orders; the question asks for extra "
+                    "contribution in ¥ (orders × AOV × contribution margin)."),
         ),
         hints=("New cart → checkout conversion = 1 − 0.8 × (1 − old conversion). Later steps "
                "keep their rates, so paid sessions grow by new ÷ old conversion.",
                "Extra paid orders = paid sessions × (new ÷ old − 1); extra GMV = extra paid "
-               "orders × AOV (GMV ÷ paid orders)."),
+               "orders × AOV (GMV ÷ paid orders); extra contribution = extra GMV × "
+               "contribution_margin (from the setup cell)."),
+    ),
+    Exercise(
+        id="08.10",
+        kind="decision",
+        name="fix_first",
+        title="The leak worth fixing first",
+        answer=Label(funnel.STEPS),
+        reference=lambda data: str(funnel.orders_at_stake(_sessions(data), STAKE_SEGMENT)
+                                   .idxmax()),
+        points=3,
+        mistakes=(
+            Mistake("highest_drop_off",
+                    lambda data: funnel.leakiest_step(_counts(data)),
+                    "That step has the highest drop-off rate, but every shop loses most viewers "
+                    "before the cart, on every device alike: the rate alone is no gap a fix can "
+                    "close. Rank the steps by the paid orders at stake."),
+            Mistake("largest_count_lost",
+                    lambda data: str(_counts(data).diff().iloc[1:].set_axis(funnel.STEPS)
+                                     .idxmin()),
+                    "That step loses the most sessions by count: the top of every funnel does. "
+                    "Rank by the paid orders a fix could win back."),
+        ),
+        hints=("For each step and device: the step conversion on that device, and the better "
+               "of the two devices' rates.",
+               "A device's extra paid orders at a step = its paid sessions × (better rate ÷ its "
+               "own rate − 1); add the two devices up per step.",
+               "The step with the most extra paid orders has the most contribution at stake "
+               "(each is worth AOV × contribution margin)."),
     ),
 )

@@ -94,9 +94,45 @@ def test_two_proportion_z_and_ci_by_hand():
     # = 0.0147479; 0.05 ± 1.96 × 0.0147479 = 0.05 ± 0.028906 → (0.02109, 0.07891)
     low, high = funnel.difference_ci(100, 1000, 150, 1000)
     assert (low, high) == pytest.approx((0.02109, 0.07891), abs=1e-5)
-    assert funnel.ab_decision(low, high) == "ship"
-    assert funnel.ab_decision(-0.01, 0.02) == "keep testing"
-    assert funnel.ab_decision(-0.03, -0.01) == "don't ship"
+    assert funnel.ab_decision(low) == "ship"
+    # at the planned size, an interval that contains 0 keeps the control: no "keep testing"
+    assert funnel.ab_decision(-0.01) == "don't ship"
+    assert funnel.ab_decision(-0.03) == "don't ship"
+
+
+def test_orders_at_stake_close_the_gap_to_the_better_segment():
+    rows = []
+    for device, cart, checkout, paid in (("mobile", 10, 4, 4), ("pc", 10, 8, 8)):
+        for k in range(20):  # 20 sessions: 10 reach the cart, `checkout` go on and pay
+            on = k < cart
+            rows.append({"device": device, "viewed_product": on, "added_to_cart": on,
+                         "started_checkout": k < checkout, "placed_order": k < checkout,
+                         "paid": k < paid})
+    stake = funnel.orders_at_stake(pd.DataFrame(rows), "device")
+    # mobile's cart → checkout 0.4 against pc's 0.8: its 4 paid orders × (0.8 / 0.4 − 1) = 4
+    assert stake["cart_to_checkout"] == pytest.approx(4.0)
+    # both devices view and cart alike: nothing at stake there
+    assert stake["visit_to_view"] == 0 and stake["view_to_cart"] == 0
+
+
+def test_sample_size_per_arm_by_hand():
+    # 10 % → 15 %, 5 % two-sided, 80 % power: p̄ = 0.125; z_α√(2p̄(1 − p̄)) = 1.96 × 0.46771 =
+    # 0.91671; z_β√(0.09 + 0.1275) = 0.84162 × 0.46637 = 0.39251; (1.30922 / 0.05)² = 685.6 → 686
+    # (Fleiss's table for these rates gives 686 too)
+    assert funnel.sample_size_per_arm(0.10, 0.05) == 686
+    # half the effect needs about four times the visitors
+    assert 3.5 < funnel.sample_size_per_arm(0.10, 0.025) / 686 < 4.5
+    assert funnel.sample_size_per_arm(0.10, 0.05, power=0.9) > 686
+
+
+def test_ab_counts_count_each_visitor_once():
+    sessions = pd.DataFrame({"checkout_variant": ["A", "A", "A", "B", "B", None],
+                             "visitor_id": ["V1", "V1", "V2", "V3", "V4", "V5"],
+                             "paid": [False, True, False, True, False, True]})
+    ab = funnel.ab_counts(sessions)
+    # V1's two visits are one visitor, who converted; V5 was not in the test
+    assert ab["visitors"].to_dict() == {"A": 2, "B": 2}
+    assert ab["conversions"].to_dict() == {"A": 1, "B": 1}
 
 
 def test_textbook_p_value_at_196():
@@ -197,4 +233,4 @@ def test_lesson_claims_on_the_shop_data(shop):
     # the checkout test has both arms, randomised about 50/50
     ab = funnel.ab_counts(sessions)
     assert list(ab.index) == ["A", "B"]
-    assert abs(ab.at["A", "sessions"] / ab["sessions"].sum() - 0.5) < 0.02
+    assert abs(ab.at["A", "visitors"] / ab["visitors"].sum() - 0.5) < 0.02

@@ -1,4 +1,4 @@
-"""Chapter 03: inventory formulas against hand-worked examples, the reorder-point planner's
+"""Chapter 03: inventory formulas against hand-worked examples, the order-up-to planner's
 callbacks, and the lesson's claims on the shop data."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 from shoplab import inventory as inv
 from shoplab.widgets.inventory import (
     ON_HAND,
-    REORDER_POINT,
+    ORDER_UP_TO,
     SAFETY_STOCK,
     STOCKOUTS,
-    reorder_planner,
+    order_up_to_planner,
 )
 
 Z95 = 1.6448536269514722  # standard-normal 95th percentile, from any z table (1.645)
@@ -95,6 +95,33 @@ def test_reorder_point_by_hand():
     assert inv.reorder_point(11.0, 0.0, 25.0) == 25.0
 
 
+def test_order_up_to_level_covers_review_period_and_lead_time():
+    # 20 a day, σ 6, R 7 + L 9 = 16 days: 320 + 1.645 · 6 · 4 = 359.48
+    assert inv.order_up_to_level(20.0, 6.0, 7.0, 9.0, 0.95) == pytest.approx(320 + Z95 * 24)
+    # with no review period it is the reorder point
+    assert inv.order_up_to_level(20.0, 6.0, 0.0, 9.0, 0.95) == pytest.approx(
+        inv.reorder_point(20.0, 9.0, inv.safety_stock(6.0, 9.0, 0.95)))
+
+
+def test_eoq_by_hand():
+    # D 1,000 a year, ¥50 an order, ¥4 a unit-year: √(2 · 1000 · 50 / 4) = √25,000 = 158.1
+    assert inv.economic_order_quantity(1000, 50, 4) == pytest.approx(math.sqrt(25_000))
+
+
+def test_fill_rate_by_hand_and_above_the_cycle_service_level():
+    # z = 0 at 50 %: short = σ · φ(0) = 10 · 0.39894 = 3.989 of a cycle's 100 units
+    assert inv.fill_rate(0.5, 10.0, 100.0) == pytest.approx(1 - 10 * 0.3989422804014327 / 100)
+    assert inv.fill_rate(0.95, 10.0, 100.0) > 0.95
+    assert inv.fill_rate(0.99, 10.0, 100.0) > inv.fill_rate(0.95, 10.0, 100.0)
+
+
+def test_festival_uplift_is_the_ratio_of_units_per_day():
+    stock = pd.concat([_days("A", [1] * 4, [1, 1, 3, 5]), _days("B", [1] * 4, [1, 1, 1, 1])])
+    # 2 a day on 1–2 Jan, (4 + 6) / 2 = 5 a day on 3–4 Jan
+    assert inv.festival_uplift(stock, ("2025-01-03", "2025-01-04"),
+                               ("2025-01-01", "2025-01-02")) == pytest.approx(2.5)
+
+
 def test_stockout_days_episodes_and_lost_units():
     flags = [False] * 28 + [True, True, True] + [False, True]
     sold = [5] * 28 + [2, 0, 0] + [9, 0]
@@ -111,57 +138,63 @@ def test_stockout_days_episodes_and_lost_units():
 
 @pytest.fixture
 def planner():
-    # A sells 2, 4, 6, 8 a day (mean 5, sample σ √(20/3)); its orders take 4 and 6 days (mean 5)
+    # A sells 2, 4, 6, 8 a day (mean 5, sample σ √(20/3)); its orders take 4 and 6 days (mean 5);
+    # it is reviewed every 4 days, so an order must last R + L = 9 days
     stock = pd.concat([_days("A", [30, 20, 12, 6], [2, 4, 6, 8]),
                        _days("B", [9, 9, 0, 9], [1, 1, 0, 1], [False, False, True, False])])
     products = pd.DataFrame({"sku": ["A", "B"], "name": ["Pan", "Lid"],
-                             "launch_date": pd.to_datetime(["2024-01-01"] * 2)})
+                             "launch_date": pd.to_datetime(["2024-01-01"] * 2),
+                             "review_period_days": [4, 14]})
     pos = pd.DataFrame({"sku": ["A", "A", "B"],
                         "order_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-01"]),
                         "received_date": pd.to_datetime(["2025-01-05", "2025-01-08",
                                                          "2025-01-11"])})
-    return reorder_planner(stock, products, pos, "2025-01-01", "2025-01-04")
+    return order_up_to_planner(stock, products, pos, "2025-01-01", "2025-01-04")
 
 
-def test_planner_starts_at_the_skus_mean_lead_time(planner):
-    assert planner.sku.value == "A" and planner.lead_time.value == 5
+def test_planner_starts_at_the_skus_review_period_and_mean_lead_time(planner):
+    assert planner.sku.value == "A" and planner.review_days.value == 4
+    assert planner.lead_time.value == 5
     fig = planner.figure
     assert list(fig.data[ON_HAND].y) == [30, 20, 12, 6]
     sigma = math.sqrt(20 / 3)
-    # 95 %: SS = 1.645 · 2.582 · √5 = 9.50; ROP = 5 · 5 + 9.50 = 34.50
-    assert fig.data[SAFETY_STOCK].y[0] == pytest.approx(Z95 * sigma * math.sqrt(5))
-    assert fig.data[REORDER_POINT].y[0] == pytest.approx(25 + Z95 * sigma * math.sqrt(5))
-    assert "34.5 units" in planner.readout.value
+    # 95 %: SS = 1.645 · 2.582 · √9 = 12.74; S = 5 · 9 + 12.74 = 57.74
+    assert fig.data[SAFETY_STOCK].y[0] == pytest.approx(Z95 * sigma * 3)
+    assert fig.data[ORDER_UP_TO].y[0] == pytest.approx(45 + Z95 * sigma * 3)
+    assert "57.7 units" in planner.readout.value
 
 
 def test_service_level_slider_moves_the_lines_and_readout(planner):
-    before = planner.figure.data[REORDER_POINT].y[0]
+    before = planner.figure.data[ORDER_UP_TO].y[0]
     planner.service_level.value = 0.80
     fig = planner.figure
-    # z at 80 % is 0.8416 (z table): SS = 0.8416 · 2.582 · √5 = 4.86; ROP = 25 + 4.86 = 29.86
-    ss = 0.8416212335729143 * math.sqrt(20 / 3) * math.sqrt(5)
+    # z at 80 % is 0.8416 (z table): SS = 0.8416 · 2.582 · √9 = 6.52; S = 45 + 6.52 = 51.52
+    ss = 0.8416212335729143 * math.sqrt(20 / 3) * 3
     assert list(fig.data[SAFETY_STOCK].y) == pytest.approx([ss, ss])
-    assert list(fig.data[REORDER_POINT].y) == pytest.approx([25 + ss] * 2)
-    assert "29.9 units" in planner.readout.value and "z = 0.842" in planner.readout.value
+    assert list(fig.data[ORDER_UP_TO].y) == pytest.approx([45 + ss] * 2)
+    assert "51.5 units" in planner.readout.value and "z = 0.842" in planner.readout.value
     planner.service_level.value = 0.99
-    assert planner.figure.data[REORDER_POINT].y[0] > before
+    assert planner.figure.data[ORDER_UP_TO].y[0] > before
 
 
-def test_lead_time_slider_scales_safety_stock_by_its_square_root(planner):
-    ss5 = planner.figure.data[SAFETY_STOCK].y[0]
-    planner.lead_time.value = 20
-    assert planner.figure.data[SAFETY_STOCK].y[0] == pytest.approx(2 * ss5)  # √(20/5) = 2
-    assert planner.figure.data[REORDER_POINT].y[0] == pytest.approx(5 * 20 + 2 * ss5)
+def test_periods_add_up_and_scale_safety_stock_by_their_square_root(planner):
+    ss9 = planner.figure.data[SAFETY_STOCK].y[0]
+    planner.lead_time.value = 32  # R + L = 36 = 4 × 9
+    assert planner.figure.data[SAFETY_STOCK].y[0] == pytest.approx(2 * ss9)
+    assert planner.figure.data[ORDER_UP_TO].y[0] == pytest.approx(5 * 36 + 2 * ss9)
+    planner.review_days.value = 13  # R + L = 45
+    assert planner.figure.data[ORDER_UP_TO].y[0] == pytest.approx(
+        5 * 45 + ss9 * math.sqrt(45 / 9))
 
 
 def test_choosing_another_sku_redraws_its_stock_and_stockouts(planner):
     planner.sku.value = "B"
     fig = planner.figure
-    assert planner.lead_time.value == 10
+    assert planner.lead_time.value == 10 and planner.review_days.value == 14
     assert list(fig.data[ON_HAND].y) == [9, 9, 0, 9]
     assert len(fig.data[STOCKOUTS].x) == 1
-    # B's selling days sell 1, 1, 1: σ 0, so no safety stock; ROP = 1 × 10
-    assert fig.data[REORDER_POINT].y[0] == pytest.approx(10.0)
+    # B's selling days sell 1, 1, 1: σ 0, so no safety stock; S = 1 × (14 + 10)
+    assert fig.data[ORDER_UP_TO].y[0] == pytest.approx(24.0)
 
 
 # --- the lesson's and the exercises' claims on the shop data ----------------------------------
@@ -230,3 +263,21 @@ def test_the_festival_demand_window_has_no_stockouts(shop):
     stock, _, _ = shop
     window = inv.in_period(stock[stock.sku == "HW-002"], "2025-09-01", "2025-10-20")
     assert len(window) == 50 and not window.stockout.any()
+
+
+def test_the_festival_uplift_is_large_and_the_stocked_out_skus_own_is_censored(shop):
+    """Exercise 03.8's two demand mistakes differ from its reference on the shop's data."""
+    stock, _, _ = shop
+    festival, quiet = ("2024-10-21", "2024-11-11"), ("2024-09-01", "2024-10-20")
+    shop_uplift = inv.festival_uplift(stock, festival, quiet)
+    own = inv.festival_uplift(stock[stock.sku == "HW-002"], festival, quiet)
+    assert shop_uplift > 1.5 and own < shop_uplift
+
+
+def test_the_overstocked_skus_are_the_over_forecast_ones(shop):
+    """Exercise 03.2's rule (days of inventory above twice the median) finds the SKUs the data
+    dictionary says were ordered on an inflated forecast, and only them."""
+    stock, _, catalogue = shop
+    days = inv.turnover_table(stock, catalogue.reset_index(), "2025-01-01",
+                              "2025-12-31")["days_of_inventory"]
+    assert set(days[days > 2 * days.median()].index) == {"HW-005", "HW-024", "HW-014", "HW-039"}

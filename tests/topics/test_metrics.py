@@ -70,3 +70,12 @@ def test_unit_contribution_takes_every_cost_that_grows_with_the_sale():
     assert metrics.unit_contribution(200.0, 80.0, **costs) == pytest.approx(92.8)
     assert metrics.contribution_margin(200.0, 80.0, **costs) == pytest.approx(92.8 / 200)
     assert metrics.unit_contribution(200.0, 80.0) == pytest.approx(120.0)
+
+
+def test_spend_per_buyer_divides_by_paying_buyers():
+    orders = pd.DataFrame({"customer_id": ["C1", "C1", "C2", "C3"],
+                           "status": ["completed", "refunded", "completed", "cancelled"],
+                           "order_amount": [100.0, 50.0, 30.0, 999.0]})
+    # 180 paid by two buyers: 客单价 90; per paid order (笔单价) 60
+    assert metrics.spend_per_buyer(orders) == pytest.approx(90.0)
+    assert metrics.average_order_value(orders) == pytest.approx(60.0)
