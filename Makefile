@@ -7,7 +7,7 @@ PORT ?= 8888
 HOME_NOTEBOOK := notebooks/00_welcome.ipynb
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: lab test setup data release lint bench clean
+.PHONY: lab test setup data release site lint bench clean
 
 setup: $(STAMP) datasets/.build-stamp $(LAB_SETTINGS)
 
@@ -46,6 +46,10 @@ test: setup
 release: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m shoplab.release
 
+# The course as a static website in _site/, built offline (shoplab/site.py); open _site/index.html.
+site: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m shoplab.site _site
+
 lint: setup
 	$(BIN)/ruff check .
 
@@ -55,4 +59,4 @@ bench: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/scaleout.py
 
 clean:
-	rm -rf $(VENV) datasets/*.csv datasets/.build-stamp datasets/.verified.json
+	rm -rf $(VENV) _site datasets/*.csv datasets/.build-stamp datasets/.verified.json

@@ -110,6 +110,17 @@ def customer_acquisition_cost(ad_spend: float, new_customers: int) -> float:
     return cost_per(ad_spend, new_customers)
 
 
+def paid_new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
+    """New customers per year whose first paid order came from an ad click (its campaign_id).
+
+    Ad spend ÷ these is the *paid* CAC; ÷ all new customers (`new_customers_by_year`) it is the
+    *blended* CAC, which is lower whenever customers also arrive unpaid (search, friends).
+    """
+    first = metrics.new_customer_first_orders(orders, customers)
+    first = first[first["campaign_id"].fillna("") != ""]
+    return first.groupby(first["order_time"].dt.year).size()
+
+
 @dataclass(frozen=True)
 class ResponseCurve:
     """Daily revenue = scale × spend ^ elasticity: diminishing returns when elasticity < 1.
@@ -128,23 +139,58 @@ class ResponseCurve:
         return return_on_ad_spend(self.revenue(spend), spend)
 
 
-def fit_response_curve(spend, revenue) -> ResponseCurve:
-    """Least-squares line through (log spend, log revenue); days without both are left out."""
-    spend, revenue = np.asarray(spend, dtype=float), np.asarray(revenue, dtype=float)
-    keep = (spend > 0) & (revenue > 0)
-    elasticity, log_scale = np.polyfit(np.log(spend[keep]), np.log(revenue[keep]), 1)
-    return ResponseCurve(float(np.exp(log_scale)), float(elasticity))
+def fit_response_curve(spend, orders, order_value: float) -> ResponseCurve:
+    """Poisson regression of daily orders on log spend (log link), in ¥ of revenue.
+
+    Orders on a day are counts, often 0 or 1 for a small campaign: a least-squares line
+    through log revenue would have to drop the zero days, which bends the curve flat. The
+    Poisson fit keeps them (expected orders = a × spend ^ elasticity, found by Newton's method
+    on the log-likelihood); revenue = orders × the campaign's `order_value`.
+    """
+    spend, orders = np.asarray(spend, dtype=float), np.asarray(orders, dtype=float)
+    keep = spend > 0
+    x = np.column_stack([np.ones(keep.sum()), np.log(spend[keep])])
+    y = orders[keep]
+    beta = np.array([np.log(y.mean()), 0.0])
+    for _ in range(50):
+        mu = np.exp(x @ beta)
+        step = np.linalg.solve(x.T @ (x * mu[:, None]), x.T @ (y - mu))
+        beta += step
+        if np.abs(step).max() < 1e-10:
+            break
+    return ResponseCurve(float(order_value * np.exp(beta[0])), float(beta[1]))
+
+
+def with_last_click(campaigns: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """Campaign days plus the shop's own last-click paid orders and revenue from them.
+
+    `last_click_orders` / `last_click_revenue` count the paid orders whose `campaign_id` is the
+    campaign, on the day they were placed: the shop's own attribution. The console's
+    `attributed_*` figures claim more (any order of a clicker within 7 days), so budgets are
+    sized on these instead.
+    """
+    ad = metrics.paid(orders)
+    ad = ad[ad["campaign_id"].fillna("") != ""]
+    by_day = ad.groupby([ad["campaign_id"], ad["order_time"].dt.normalize()])["order_amount"]
+    key = pd.MultiIndex.from_frame(campaigns[["campaign_id", "date"]])
+    return campaigns.assign(
+        last_click_orders=by_day.size().reindex(key).fillna(0).astype(int).to_numpy(),
+        last_click_revenue=by_day.sum().reindex(key).fillna(0.0).to_numpy())
 
 
 def fit_response_curves(campaigns: pd.DataFrame) -> dict[str, ResponseCurve]:
-    """One response curve per campaign, fitted on its daily rows.
+    """One response curve per campaign, fitted on its daily last-click orders.
 
-    Per campaign, not per channel: a channel's daily total mixes campaigns that run on
-    different days (a festival blitz spends big exactly when shoppers buy most), and that
-    mix can masquerade as returns that grow with spend.
+    The rows need `last_click_orders` and `last_click_revenue` (`with_last_click`): the
+    shop's own orders, not the console's inflated claims. Per campaign, not per channel: a
+    channel's daily total mixes campaigns that run on different days (a festival blitz spends
+    big exactly when shoppers buy most), and that mix can masquerade as returns that grow
+    with spend.
     """
     return {
-        campaign: fit_response_curve(rows["spend"], rows["attributed_revenue"])
+        campaign: fit_response_curve(
+            rows["spend"], rows["last_click_orders"],
+            rows["last_click_revenue"].sum() / rows["last_click_orders"].sum())
         for campaign, rows in campaigns.groupby("campaign_id")
     }
 
@@ -161,7 +207,7 @@ class ChannelCurve:
     """A channel's always-on campaigns as one budget: split in today's shares, each on its curve.
 
     `budget` is today's daily spend (the campaigns' average daily spends added up) and
-    `order_value` the channel's attributed revenue per attributed order, ¥.
+    `order_value` the channel's last-click revenue per last-click order, ¥.
     """
 
     curves: dict[str, ResponseCurve]
@@ -183,16 +229,33 @@ def channel_curves(campaigns: pd.DataFrame) -> dict[str, ChannelCurve]:
         result[channel] = ChannelCurve(
             {c: curves[c] for c in per_day.index}, (per_day / per_day.sum()).to_dict(),
             float(per_day.sum()),
-            float(rows["attributed_revenue"].sum() / rows["attributed_orders"].sum()))
+            float(rows["last_click_revenue"].sum() / rows["last_click_orders"].sum()))
     return result
 
 
-def max_spend_at_roas(scale: float, elasticity: float, target_roas: float) -> float:
-    """Largest daily spend whose ROAS still reaches `target_roas` (0 ≤ elasticity < 1), ¥.
+def marginal_roas(curve: ResponseCurve, spend):
+    """Revenue the next ¥ of spend brings: d revenue / d spend = elasticity × ROAS at `spend`."""
+    return curve.elasticity * curve.roas(spend)
 
-    Solves scale × spend ^ (elasticity − 1) = target for spend.
+
+def profit_maximising_spend(scale: float, elasticity: float, break_even: float) -> float:
+    """The daily spend that earns the most contribution after ads (0 < elasticity < 1), ¥.
+
+    Contribution after ads = margin × revenue(s) − s is largest where the *marginal* ROAS,
+    elasticity × scale × s ^ (elasticity − 1), equals the break-even ROAS (1 ÷ margin): past
+    that point the next ¥ brings back less contribution than it costs (Farris et al.,
+    *Marketing Metrics*, on marginal versus average returns).
     """
-    return (scale / target_roas) ** (1.0 / (1.0 - elasticity))
+    return (elasticity * scale / break_even) ** (1.0 / (1.0 - elasticity))
+
+
+def zero_profit_spend(scale: float, elasticity: float, break_even: float) -> float:
+    """The daily spend at which the *average* ROAS falls to break-even, ¥ (0 ≤ elasticity < 1).
+
+    There the campaign's whole contribution after ads is zero: every ¥ it earned below this
+    point has been given back. Solves scale × s ^ (elasticity − 1) = break-even for s.
+    """
+    return (scale / break_even) ** (1.0 / (1.0 - elasticity))
 
 
 def plan(curves: dict[str, ChannelCurve], spend: dict[str, float],
@@ -213,3 +276,46 @@ def plan(curves: dict[str, ChannelCurve], spend: dict[str, float],
     table.loc["total"] = table.sum()
     table["roas"] = return_on_ad_spend(table["revenue"], table["spend"])
     return table
+
+
+def holdout_lift(holdout: pd.DataFrame) -> pd.Series:
+    """What the ads caused, measured by a holdout: exposed minus holdout, per searcher.
+
+    The holdout group's orders and revenue per searcher are what the exposed group would have
+    bought without the ads; the rest of the exposed group's orders and revenue are incremental
+    (增量). `incremental_orders_se` is the standard error of the incremental orders (Poisson
+    counts: variance = count), so ± 1.96 of it is a 95 % interval.
+    """
+    t = holdout.groupby("group")[["brand_searchers", "orders", "revenue"]].sum()
+    exposed, control = t.loc["exposed"], t.loc["holdout"]
+    scale = exposed["brand_searchers"] / control["brand_searchers"]
+    return pd.Series({
+        "incremental_orders": exposed["orders"] - scale * control["orders"],
+        "incremental_orders_se": math.sqrt(exposed["orders"] + scale**2 * control["orders"]),
+        "incremental_revenue": exposed["revenue"] - scale * control["revenue"],
+    })
+
+
+def best_allocation(curves: dict[str, ResponseCurve], budget: float,
+                    break_even: float) -> pd.Series:
+    """Daily spend per campaign that earns the most contribution after ads, at most `budget`.
+
+    Contribution is largest where every campaign's marginal ROAS is the same number m (else
+    moving a ¥ from the lower to the higher earns more) and m is at least break-even (else
+    the last ¥ loses money). Spend at marginal ROAS m is (elasticity × scale ÷ m) ^
+    (1 ÷ (1 − elasticity)) per campaign; m = break-even if that fits in the budget, else the
+    m > break-even at which the spends add up to the budget (found by bisection).
+    """
+    def spends(m: float) -> pd.Series:
+        return pd.Series({c: profit_maximising_spend(k.scale, k.elasticity, m)
+                          for c, k in curves.items()})
+
+    if spends(break_even).sum() <= budget:
+        return spends(break_even)
+    low, high = math.log(break_even), math.log(break_even) + 1.0
+    while spends(math.exp(high)).sum() > budget:
+        high += 1.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if spends(math.exp(mid)).sum() > budget else (low, mid)
+    return spends(math.exp(high))

@@ -84,13 +84,19 @@ def fit_demand(price_tests: pd.DataFrame) -> pd.DataFrame:
 
     Fitted by least squares on logs: ln(units) = ln(scale) + elasticity × ln(price). In a
     log-log fit the slope *is* the elasticity: 1 % more price, `elasticity` % more units.
-    Returns columns `elasticity` and `scale` (weekly units at ¥1, a fitting constant), indexed
-    by sku.
+    Returns columns `elasticity`, its standard error `elasticity_se` (the OLS slope's:
+    √(residual variance ÷ Σ(ln p − mean ln p)²), residual variance on n − 2 degrees of
+    freedom) and `scale` (weekly units at ¥1, a fitting constant), indexed by sku.
     """
     rows = {}
     for sku, weeks in price_tests.groupby("sku"):
-        slope, intercept = np.polyfit(np.log(weeks["price"]), np.log(weeks["units"]), 1)
-        rows[sku] = {"elasticity": float(slope), "scale": float(np.exp(intercept))}
+        x, y = np.log(weeks["price"]), np.log(weeks["units"])
+        slope, intercept = np.polyfit(x, y, 1)
+        residuals = y - (intercept + slope * x)
+        variance = float((residuals**2).sum()) / (len(weeks) - 2)
+        se = math.sqrt(variance / float(((x - x.mean()) ** 2).sum()))
+        rows[sku] = {"elasticity": float(slope), "elasticity_se": se,
+                     "scale": float(np.exp(intercept))}
     fitted = pd.DataFrame.from_dict(rows, orient="index")
     fitted.index.name = "sku"
     return fitted

@@ -225,7 +225,8 @@ def test_response_curves_never_tell_a_losing_campaign_to_grow(tables):
     cm = ads.unit_economics(tables("orders"), tables("order_items"), tables("products"),
                             tables("fees"), tables("shipments"))["contribution_margin"]
     roas = ads.campaign_metrics(a)["roas"]
-    for campaign, curve in ads.fit_response_curves(a).items():
+    daily = ads.with_last_click(a, tables("orders"))
+    for campaign, curve in ads.fit_response_curves(daily).items():
         today = a.loc[a["campaign_id"] == campaign, "spend"].mean()
         if roas[campaign] < ads.break_even_roas(cm):
             assert curve.roas(today) < ads.break_even_roas(cm), campaign

@@ -40,6 +40,9 @@ TOOLS = {
     "pytest-timeout": "pytest plugin (tests' timeouts)",
     "pytest-xdist": "pytest plugin (make test's -n 2)",
     "ruff": "the linter (make lint, tests/test_lint.py)",
+    "myst-nb": "Sphinx extension: notebooks as pages of the course website (shoplab/site.py)",
+    "sphinx-book-theme": "the course website's theme (shoplab/site.py)",
+    "sphinx-mathjax-offline": "Sphinx extension: the website serves its own MathJax",
 }
 LEARNER_TOOLS = {"nbgrader.server_extensions.validate_assignment",
                  "@jupyter/nbgrader:validate-assignment"}

@@ -36,7 +36,7 @@ def _fitted_elasticity(data) -> pd.Series:
 
 
 def _level_mean_elasticity(data) -> pd.Series:
-    """The misconception: one point per price level (average week) instead of one per week."""
+    """Another estimator than the one asked for: one point per price level (average week)."""
     levels = pricing.demand_by_price(data.price_tests)
     return pricing.fit_demand(levels)["elasticity"]
 
@@ -216,8 +216,10 @@ EXERCISES = (
                     "Right sizes, wrong sign: fit ln(units) on ln(price) (units are y, price "
                     "is x), and the slope comes out negative."),
             Mistake("level_means", _level_mean_elasticity,
-                    "You fitted one point per price level. Fit every week of the test: one "
-                    "point per row of price_tests."),
+                    "You fitted one point per price level (the average week at each price). "
+                    "That is a defensible estimator — it lands well inside the fit's error "
+                    "band — but this exercise asks for the lesson's fit: every week of the "
+                    "test, one point per row of price_tests."),
             Mistake("linear_slope", _linear_slope,
                     "That slope is in units per ¥, not an elasticity. Take logs of both price "
                     "and units before fitting."),

@@ -1,10 +1,11 @@
 """Chapter 06 exercises: keyword CTR, the ad metric tree per campaign, break-even ROAS from the
-shop's unit economics, the campaigns that lose money, profit ROI, CAC and a ROAS-safe budget.
+shop's unit economics, the campaigns that lose money, profit ROI, CAC and the profit-maximising
+daily budget.
 
 The mistakes are the ones ad reports invite: the console's "ROI" that is really ROAS, a
 break-even that forgets every cost but the product, refunded goods costed as if restocked,
-CTR and CVR over the wrong denominator, CPM per impression instead of per thousand, and CPA
-per click.
+CTR and CVR over the wrong denominator, CPM per impression instead of per thousand, CPA
+per click, and a budget sized where the average ROAS (not the marginal one) meets break-even.
 """
 
 from __future__ import annotations
@@ -142,13 +143,10 @@ def _month(data, which: str) -> dict:
 
 
 def _campaign_curve_case(data) -> dict:
-    curve = ads.fit_response_curves(data.ad_campaigns)[CURVE_CAMPAIGN]
+    daily = ads.with_last_click(data.ad_campaigns, data.orders)
+    curve = ads.fit_response_curves(daily)[CURVE_CAMPAIGN]
     return {"scale": curve.scale, "elasticity": curve.elasticity,
-            "target_roas": ads.break_even_roas(_margin(data))}
-
-
-def _marginal_spend(scale: float, elasticity: float, target_roas: float) -> float:
-    return (scale * elasticity / target_roas) ** (1.0 / (1.0 - elasticity))
+            "break_even": ads.break_even_roas(_margin(data))}
 
 
 FRACTION, YUAN = Number("fraction"), Number("yuan")
@@ -414,33 +412,36 @@ EXERCISES = (
     Exercise(
         id="06.9",
         kind="decision",
-        name="max_daily_spend",
-        title="The largest daily budget that keeps ROAS on target",
+        name="best_daily_spend",
+        title="The daily budget that earns the most",
         answer=Function(returns=Number("yuan")),
-        reference=ads.max_spend_at_roas,
+        reference=ads.profit_maximising_spend,
         cases=(
-            Case("scale 100, elasticity 0.5, target 2", {"scale": 100.0, "elasticity": 0.5,
-                                                           "target_roas": 2.0}),
-            Case(f"campaign {CURVE_CAMPAIGN}'s fitted curve at the break-even ROAS",
+            Case("scale 100, elasticity 0.5, break-even ROAS 2",
+                 {"scale": 100.0, "elasticity": 0.5, "break_even": 2.0}),
+            Case(f"campaign {CURVE_CAMPAIGN}'s fitted curve at the shop's break-even ROAS",
                  _campaign_curve_case),
         ),
         hidden=(
-            Case("a channel whose revenue does not grow with spend (elasticity 0)",
-                 {"scale": 250.0, "elasticity": 0.0, "target_roas": 5.0}),
-            Case("nearly constant returns (elasticity 0.9), target 1.5",
-                 {"scale": 8.0, "elasticity": 0.9, "target_roas": 1.5}),
+            Case("a steep curve (elasticity 0.3), break-even ROAS 4",
+                 {"scale": 250.0, "elasticity": 0.3, "break_even": 4.0}),
+            Case("nearly constant returns (elasticity 0.9), break-even ROAS 1.5",
+                 {"scale": 8.0, "elasticity": 0.9, "break_even": 1.5}),
         ),
         mistakes=(
-            Mistake("marginal_roas", _marginal_spend,
-                    "That is where the *last* ¥ returns the target (marginal ROAS, the "
-                    "derivative). The question is about the channel's ROAS over its whole "
-                    "budget: revenue(spend) ÷ spend = target."),
+            Mistake("average_roas_break_even", ads.zero_profit_spend,
+                    "That is the budget at which the campaign's *average* ROAS falls to "
+                    "break-even: there its whole contribution after ads is zero. Profit is "
+                    "largest where the *last* ¥ just pays for itself: marginal ROAS "
+                    "(elasticity × ROAS) = break-even ROAS."),
         ),
         hints=(
-            "ROAS at spend s is revenue ÷ spend = scale × s^elasticity ÷ s "
-            "= scale × s^(elasticity − 1). It falls as s grows.",
-            "Solve scale × s^(elasticity − 1) = target for s: "
-            "s = (scale ÷ target) ^ (1 ÷ (1 − elasticity)).",
+            "Contribution after ads at spend s is margin × scale × s^elasticity − s. It is "
+            "largest where one more ¥ adds exactly ¥1 of contribution: the marginal ROAS, "
+            "d revenue / d s = elasticity × scale × s^(elasticity − 1), equals 1 ÷ margin, "
+            "the break-even ROAS.",
+            "Solve elasticity × scale × s^(elasticity − 1) = break_even for s: "
+            "s = (elasticity × scale ÷ break_even) ^ (1 ÷ (1 − elasticity)).",
         ),
         points=2,
     ),

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shoplab.shopgen import catalog, marketing, orders, service, stock, traffic
+from shoplab.shopgen import catalog, crossborder, marketing, orders, service, stock, traffic
 from shoplab.shopgen.schema import SCHEMA
 
 
@@ -42,13 +42,15 @@ def generate() -> dict[str, pd.DataFrame]:
     sessions["order_id"] = sessions["session_id"].map(o.set_index("session_id")["order_id"])
     rates = catalog.carrier_rates()
     shipments = service.shipments(o, items, products, rates)
+    ad_campaigns = marketing.ad_campaigns(plan, o)
     return {
         "products": products,
         "customers": customers,
         "sessions": sessions,
         "orders": o,
         "order_items": items,
-        "ad_campaigns": marketing.ad_campaigns(plan, o),
+        "ad_campaigns": ad_campaigns,
+        "ad_holdout": marketing.ad_holdout(ad_campaigns, o),
         "keywords": marketing.keywords(),
         "price_tests": marketing.price_tests(weeks, items, o),
         "promotions": promos,
@@ -62,6 +64,8 @@ def generate() -> dict[str, pd.DataFrame]:
         "shipments": shipments,
         "fixed_costs": catalog.fixed_costs(),
         "fees": catalog.fees(),
+        "cross_border_rates": crossborder.cross_border_rates(),
+        "parameters": catalog.parameters(),
     }
 
 

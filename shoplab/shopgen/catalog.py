@@ -1,4 +1,4 @@
-"""Static tables: products, promotions, fees, carrier rates, fixed costs.
+"""Static tables: products, promotions, fees, carrier rates, fixed costs, planning parameters.
 
 Hand-written so the numbers are plausible and lessons can name products; everything random
 that depends on them lives in the other modules.
@@ -329,3 +329,39 @@ def fixed_costs() -> pd.DataFrame:
             noise = 1.0 if cat in ("rent", "software") else rng.normal(1.0, 0.04)
             rows.append((m, cat, round(amt * noise, 2)))
     return pd.DataFrame(rows, columns=["month", "category", "amount"])
+
+
+# name, value, unit, description (with its source or the date it holds for). Illustrative
+# figures a merchant plans with; tax rates change, so each says when it applies.
+_PARAMETERS = [
+    ("opening_cash", 400000.0, "CNY",
+     "Cash in the bank on 2024-01-01, before the first day's trading."),
+    ("ordering_cost", 200.0, "CNY per purchase order",
+     "Fixed cost of placing and receiving one purchase order (admin, inbound handling, "
+     "quality check), whatever its size: the S of the EOQ."),
+    ("holding_cost_rate", 0.25, "fraction of unit_cost per year",
+     "Cost of holding one ¥ of stock for a year (capital, warehouse, damage, obsolescence): "
+     "the h of the EOQ (Chopra–Meindl, *Supply Chain Management*, on cycle inventory)."),
+    ("supplier_payment_days", 30.0, "days",
+     "Supplier payment terms: a purchase order is paid this many days after it is received "
+     "(net 30)."),
+    ("vat_general_rate", 0.13, "fraction",
+     "VAT (增值税) rate on goods for a general taxpayer (一般纳税人), as of 2025; input VAT on "
+     "special invoices (专用发票) is deducted."),
+    ("vat_input_invoiced_share", 0.8, "fraction",
+     "Share of the product cost bought with a special VAT invoice, so deductible by a "
+     "general taxpayer (small workshops often invoice only at the 1 % or 3 % small-scale rate "
+     "or not at all)."),
+    ("vat_small_scale_rate", 0.01, "fraction",
+     "VAT levy rate for a small-scale taxpayer (小规模纳税人), reduced from 3 % to 1 % until "
+     "2027-12-31 (财政部 税务总局公告2023年第19号); no input VAT is deducted."),
+    ("vat_small_scale_statutory_rate", 0.03, "fraction",
+     "The small-scale levy rate the law sets when the reduction ends."),
+    ("small_scale_sales_ceiling", 5000000.0, "CNY per 12 months",
+     "Taxable sales over 12 months above which a seller must register as a general taxpayer "
+     "(财政部 税务总局公告2018年第33号)."),
+]
+
+
+def parameters() -> pd.DataFrame:
+    return pd.DataFrame(_PARAMETERS, columns=["name", "value", "unit", "description"])

@@ -253,6 +253,21 @@ TABLES: tuple[Table, ...] = (
         ("attributed_revenue", "float", "CNY", "Order amount of attributed orders."),
     ),
     _t(
+        "ad_holdout",
+        "one row per day and group of the holdout test",
+        "The ads holdout (增量实验 / geo test): the brand-term search campaign AD01 was paused "
+        "for shoppers in a random half of provinces (group `holdout`) from 2025-08-25 to "
+        "2025-10-19 and ran as usual elsewhere (group `exposed`; its spend and the console's "
+        "claims are AD01's rows in ad_campaigns). Counts brand-term searchers and their orders "
+        "in each group, as the platform's experiment tool reports them; it does not tie to "
+        "orders row by row. The lift it measures is well below what the console attributes.",
+        ("date", "date", "", "Day of the test."),
+        ("group", "str", "", "exposed (ads ran) or holdout (ads paused)."),
+        ("brand_searchers", "int", "", "Shoppers in the group who searched the brand's terms."),
+        ("orders", "int", "", "Paid orders from those searchers that day, any path."),
+        ("revenue", "float", "CNY", "Order amount of those orders."),
+    ),
+    _t(
         "keywords",
         "one row per keyword per month",
         "Platform search keywords the shop ranked or bid on (搜索关键词).",
@@ -447,6 +462,53 @@ TABLES: tuple[Table, ...] = (
         ("deposit", "float", "CNY", "Security deposit (保证金) held by the platform."),
         ("settlement_days", "int", "days", "Days from delivery until the money is paid out."),
     ),
+    _t(
+        "cross_border_rates",
+        "one row per foreign market",
+        "Illustrative, dated rates for selling one parcel abroad (跨境电商), shipped duty paid: "
+        "round figures for planning, not tax advice (shoplab/shopgen/crossborder.py).",
+        ("market", "str", "", "Singapore, Malaysia, United Kingdom, United States."),
+        ("as_of", "date", "", "The day the figures describe; rates and FX move."),
+        ("currency", "str", "", "The market's currency: SGD, MYR, GBP, USD."),
+        ("cny_per_unit", "float", "CNY", "Exchange rate (汇率): ¥ per unit of the currency."),
+        ("duty_rate", "float", "fraction", "Import duty (关税) on the customs value."),
+        (
+            "vat_rate",
+            "float",
+            "fraction",
+            "Import VAT/GST (增值税) on customs value + duty; the shop has no local tax "
+            "registration, so it cannot reclaim it: a cost.",
+        ),
+        (
+            "logistics_first_kg_cost",
+            "float",
+            "CNY",
+            "Cross-border parcel (跨境物流), first kg (首重), door to door.",
+        ),
+        (
+            "logistics_extra_kg_cost",
+            "float",
+            "CNY",
+            "Cross-border parcel, each additional started kg (续重).",
+        ),
+        (
+            "platform_fee_rate",
+            "float",
+            "fraction",
+            "The foreign marketplace's fee (平台佣金) on the selling price.",
+        ),
+    ),
+    _t(
+        "parameters",
+        "one row per planning parameter",
+        "Constants the shop plans with that are not in any other table: opening cash, the "
+        "EOQ's ordering and holding costs, supplier payment terms, VAT rates (illustrative, "
+        "dated; not tax advice). The value is in the unit the row states.",
+        ("name", "str", "", "Parameter key, e.g. `holding_cost_rate`."),
+        ("value", "float", "", "Its value, in `unit`."),
+        ("unit", "str", "", "CNY, fraction, days, ..."),
+        ("description", "str", "", "What it is, and its source or the date it holds for."),
+    ),
 )
 
 SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
@@ -494,6 +556,11 @@ def _facts() -> list[str]:
         "contribution margin AD05, AD07 and AD08 lose money (AD08 only once commission, fees, "
         "shipping and refunds are counted: it clears 1 ÷ gross margin) and AD01 and AD04 earn "
         "more than twice the break-even ROAS (asserted by tests/test_books.py).",
+        f"Ads holdout: {marketing.HOLDOUT_CAMPAIGN} (brand terms) paused for a random "
+        f"{marketing.HOLDOUT_SHARE:.0%} of brand searchers from {marketing.HOLDOUT_START:%Y-%m-%d}"
+        f" for {marketing.HOLDOUT_DAYS} days; the ads caused about "
+        f"{marketing.HOLDOUT_INCREMENTAL:.0%} of the orders the console attributes to it "
+        "(ad_holdout).",
         f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
         f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee plus "
         f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV.",

@@ -1,12 +1,16 @@
-"""Budget allocator: one daily-spend slider per ad channel, predicted results, break-even line.
+"""Budget allocator: one daily-spend slider per ad channel, predicted results, break-even line,
+and the split of the same total that earns the most.
 
 A channel's budget is split over its always-on campaigns in today's shares, and each campaign
-earns on its own diminishing-returns curve (revenue = scale × spend ^ elasticity) fitted from
-its daily rows in `ad_campaigns`, so moving a slider shows what the shop's own history says
-the next ¥ buys. Event-only campaigns (festival blitz, livestream boosts) are planned per
-event, not per day, and are left out. The chart shows each channel's ROAS and the blended
-ROAS against the break-even ROAS (1 ÷ contribution margin), which does not depend on the
-plan; the readout says whether the plan makes or loses money after ad spend.
+earns on its own diminishing-returns curve (revenue = scale × spend ^ elasticity) fitted on
+its daily last-click orders (`ads.with_last_click`), so moving a slider shows what the shop's
+own history says the next ¥ buys. Under the plan, the readout shows `ads.best_allocation` of
+the plan's total: the campaign budgets that maximise contribution after ads, spending less
+than the total when the last ¥ would lose money. Event-only campaigns (festival blitz,
+livestream boosts) are planned per event, not per day, and are left out. The chart shows each
+channel's ROAS and the blended ROAS against the break-even ROAS (1 ÷ contribution margin),
+which does not depend on the plan; the readout says whether the plan makes or loses money
+after ad spend.
 """
 
 from __future__ import annotations
@@ -27,7 +31,11 @@ PLAN_COLUMNS = {"spend": ("spend", charts.fmt("yen")), "orders": ("orders", char
 
 
 def budget_allocator(campaigns: pd.DataFrame, contribution_margin: float) -> BudgetAllocator:
-    """The lesson widget, starting from each channel's current daily budget."""
+    """The lesson widget, starting from each channel's current daily budget.
+
+    `campaigns` are daily campaign rows with the shop's last-click orders and revenue
+    (`ads.with_last_click(ad_campaigns, orders)`).
+    """
     return BudgetAllocator(campaigns, contribution_margin)
 
 
@@ -36,6 +44,8 @@ class BudgetAllocator(LessonWidget):
 
     def __init__(self, campaigns: pd.DataFrame, contribution_margin: float):
         self.curves = ads.channel_curves(campaigns)
+        self.campaign_curves = {c: k for channel in self.curves.values()
+                                for c, k in channel.curves.items()}
         self.margin = contribution_margin
         self.break_even = ads.break_even_roas(contribution_margin)
         self.sliders = {
@@ -55,6 +65,16 @@ class BudgetAllocator(LessonWidget):
         """The plan the sliders describe: `ads.plan` per channel and in total, per day."""
         spend = {channel: slider.value for channel, slider in self.sliders.items()}
         return ads.plan(self.curves, spend, self.margin)
+
+    def best(self) -> pd.Series:
+        """The daily spend per campaign that earns the most with the plan's total budget."""
+        total = sum(slider.value for slider in self.sliders.values())
+        return ads.best_allocation(self.campaign_curves, total, self.break_even)
+
+    def best_contribution(self) -> float:
+        """Contribution after ads per day of `best()`, ¥."""
+        return float(sum(self.margin * self.campaign_curves[c].revenue(s) - s
+                         for c, s in self.best().items()))
 
     def _empty_figure(self) -> go.FigureWidget:
         names = [*self.curves, "blended"]
@@ -87,10 +107,14 @@ class BudgetAllocator(LessonWidget):
         shown = pd.DataFrame({header: table[column]
                               for header, (column, _) in PLAN_COLUMNS.items()})
         formats = {header: show for header, (_, show) in PLAN_COLUMNS.items()}
-        ratio = charts.fmt("ratio")
+        ratio, yen = charts.fmt("ratio"), charts.fmt("yen")
+        split = ", ".join(f"{c} {yen(s)}" for c, s in self.best().items())
         return (
             charts.html_table(shown, formats, index_header="per day")
             + f"<p>Blended ROAS {ratio(total['roas'])} against break-even "
             f"{ratio(self.break_even)}: this plan is <b>{verdict}</b> "
-            f"({charts.fmt('yen')(total['contribution'])} a day).</p>"
+            f"({yen(total['contribution'])} a day).</p>"
+            f"<p>The same total split for the most profit (every campaign's marginal ROAS "
+            f"equal, and not below break-even): {split} — "
+            f"<b>{yen(self.best_contribution())} a day</b>.</p>"
         )

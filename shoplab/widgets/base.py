@@ -7,7 +7,11 @@ another SKU resets price, cost and elasticity together; redrawing after each of 
 would draw curves from a mix of the old SKU's values and the new one's — and a slider's new
 bounds can clip a value that is about to be reset. Subclasses build their controls and
 figure, call `LessonWidget.__init__` with the children to show and the controls to watch, and
-write `_redraw`.
+write `_redraw`, and keep the chart in `self.figure`.
+
+Off Jupyter (the course website) a widget cannot run: its display then also carries the
+initial chart as a static plotly figure (`shoplab.notebook.static_figure`), which a page
+without a kernel shows in place of the live widget.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import contextlib
 
 import ipywidgets as widgets
+
+from shoplab.notebook import static_figure
 
 
 class LessonWidget(widgets.VBox):
@@ -37,6 +43,9 @@ class LessonWidget(widgets.VBox):
         finally:
             self._held = False
         self._redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {**super()._repr_mimebundle_(**kwargs), **static_figure(self.figure)}
 
     def _control_moved(self, _change) -> None:
         if not self._held:

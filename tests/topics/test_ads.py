@@ -63,22 +63,49 @@ def test_cac_is_ad_spend_per_new_customer():
     assert ads.customer_acquisition_cost(500.0, 0) == math.inf
 
 
-def test_fit_recovers_a_known_response_curve():
+def test_fit_recovers_a_known_response_curve_from_daily_order_counts():
+    # small campaign: about 1 order a day, many days with none, each order worth ¥150
     rng = np.random.default_rng(6)
-    spend = rng.uniform(200, 5000, 400)
-    revenue = 30.0 * spend ** 0.7 * np.exp(rng.normal(0, 0.2, spend.size))
-    curve = ads.fit_response_curve(spend, revenue)
+    spend = rng.uniform(50, 500, 2000)
+    orders = rng.poisson(0.05 * spend ** 0.7)
+    assert (orders == 0).mean() > 0.1
+    curve = ads.fit_response_curve(spend, orders, order_value=150.0)
     assert curve.elasticity == pytest.approx(0.7, abs=0.05)
-    assert curve.scale == pytest.approx(30.0, rel=0.3)
+    assert curve.scale == pytest.approx(150.0 * 0.05, rel=0.3)
     # with diminishing returns ROAS falls as spend grows
-    assert curve.roas(4000) < curve.roas(1000)
+    assert curve.roas(400) < curve.roas(100)
 
 
-def test_max_spend_at_roas_solves_the_curve():
-    # ROAS = 100 × s^(0.5 − 1) = 2 → √s = 50 → s = 2,500
-    assert ads.max_spend_at_roas(100, 0.5, 2.0) == pytest.approx(2500.0)
+def test_last_click_counts_the_shops_own_paid_orders_per_campaign_day():
+    days = pd.DataFrame({"date": pd.to_datetime(["2025-01-05", "2025-01-06"]),
+                         "campaign_id": ["C1", "C1"], "spend": [100.0, 80.0]})
+    orders = pd.DataFrame({
+        "order_time": pd.to_datetime(["2025-01-05 09:00", "2025-01-05 21:00",
+                                      "2025-01-05 22:00", "2025-01-06 10:00"]),
+        "campaign_id": ["C1", "C1", "", "C1"],
+        "status": ["completed", "refunded", "completed", "cancelled"],
+        "order_amount": [120.0, 80.0, 999.0, 50.0]})
+    # day 1: two paid C1 orders (a refunded one was paid too); day 2: only a cancelled one
+    table = ads.with_last_click(days, orders)
+    assert table["last_click_orders"].tolist() == [2, 0]
+    assert table["last_click_revenue"].tolist() == [200.0, 0.0]
+
+
+def test_zero_profit_and_profit_maximising_spend_solve_the_curve():
     curve = ads.ResponseCurve(100, 0.5)
+    # average ROAS = 100 × s^(0.5 − 1) = 2 → √s = 50 → s = 2,500: contribution after ads is 0
+    assert ads.zero_profit_spend(100, 0.5, 2.0) == pytest.approx(2500.0)
     assert curve.roas(2500.0) == pytest.approx(2.0)
+    # marginal ROAS = 0.5 × 100 × s^(−0.5) = 2 → √s = 25 → s = 625
+    best = ads.profit_maximising_spend(100, 0.5, 2.0)
+    assert best == pytest.approx(625.0)
+    assert ads.marginal_roas(curve, best) == pytest.approx(2.0)
+
+    def profit(s):  # margin 0.5 (break-even ROAS 2): 0.5 × 100 √s − s
+        return 0.5 * curve.revenue(s) - s
+
+    assert profit(2500.0) == pytest.approx(0.0)
+    assert profit(best) > max(profit(0.9 * best), profit(1.1 * best), profit(2500.0))
 
 
 def synthetic_campaigns(seed=11) -> pd.DataFrame:
@@ -89,9 +116,10 @@ def synthetic_campaigns(seed=11) -> pd.DataFrame:
         for day in pd.date_range("2025-01-01", periods=120):
             spend = float(rng.uniform(300, 3000))
             revenue = scale * spend ** elasticity * float(np.exp(rng.normal(0, 0.1)))
+            orders = int(rng.poisson(revenue / 150))
             rows.append({"date": day, "campaign_id": channel[:2], "ad_channel": channel,
-                         "spend": spend, "attributed_revenue": revenue,
-                         "attributed_orders": max(1, round(revenue / 150))})
+                         "spend": spend, "last_click_revenue": 150.0 * orders,
+                         "last_click_orders": orders})
     return pd.DataFrame(rows)
 
 
@@ -117,6 +145,28 @@ def test_event_campaigns_are_not_always_on():
     curve = ads.channel_curves(both)["search_ads"]
     assert list(curve.curves) == ["se"] and curve.shares == {"se": 1.0}
     assert curve.budget == pytest.approx(days.loc[days["campaign_id"] == "se", "spend"].mean())
+
+
+def test_best_allocation_equalises_marginal_roas_within_the_budget():
+    curves = {"a": ads.ResponseCurve(100.0, 0.5), "b": ads.ResponseCurve(50.0, 0.5)}
+    # unconstrained, each stops where marginal ROAS = 2: a at 625, b at (0.5 × 50 / 2)² = 156.25
+    loose = ads.best_allocation(curves, 10_000.0, 2.0)
+    assert loose.to_dict() == pytest.approx({"a": 625.0, "b": 156.25})
+    # ¥500 is tighter: spends ∝ scale² (marginal ROAS 50 / √a = 25 / √b), so a = 4 b = 400
+    tight = ads.best_allocation(curves, 500.0, 2.0)
+    assert tight.to_dict() == pytest.approx({"a": 400.0, "b": 100.0})
+    assert ads.marginal_roas(curves["a"], 400.0) == pytest.approx(
+        ads.marginal_roas(curves["b"], 100.0))
+
+
+def test_the_best_split_earns_at_least_the_plan():
+    widget = budget_allocator(synthetic_campaigns(), contribution_margin=0.3)
+    for share in (0.1, 0.5, 1.0):  # of each slider's range
+        for slider in widget.sliders.values():
+            slider.value = round(share * slider.max, -1)
+        assert widget.best().sum() <= sum(s.value for s in widget.sliders.values()) + 1e-6
+        assert widget.best_contribution() >= widget.table().at["total", "contribution"] - 1e-6
+    assert "most profit" in widget.readout.value
 
 
 def test_moving_a_slider_moves_revenue_and_blended_roas_not_break_even():
@@ -151,7 +201,8 @@ def test_readout_says_when_the_plan_loses_money():
 
 @pytest.fixture(scope="module")
 def shop():
-    names = ["orders", "order_items", "products", "fees", "shipments", "ad_campaigns"]
+    names = ["orders", "order_items", "products", "fees", "shipments", "ad_campaigns",
+             "ad_holdout"]
     return {name: load_table(name) for name in names}
 
 
@@ -167,10 +218,34 @@ def test_some_campaigns_lose_money_and_others_make_it(shop):
 
 
 def test_every_campaign_has_diminishing_returns(shop):
-    for campaign, curve in ads.fit_response_curves(shop["ad_campaigns"]).items():
+    daily = ads.with_last_click(shop["ad_campaigns"], shop["orders"])
+    for campaign, curve in ads.fit_response_curves(daily).items():
         assert 0 < curve.elasticity < 1, campaign
     # event-only campaigns exist, and the allocator leaves them out
     assert set(ads.always_on(shop["ad_campaigns"])) < set(shop["ad_campaigns"]["campaign_id"])
+
+
+def test_holdout_lift_on_a_hand_worked_test():
+    # exposed: 1,000 searchers, 60 orders, ¥6,000; holdout: 500 searchers, 25 orders, ¥2,400.
+    # Without ads the exposed group would have bought 2 × 25 = 50 orders, 2 × 2,400 = ¥4,800
+    test = pd.DataFrame({"group": ["exposed", "holdout"], "brand_searchers": [1000, 500],
+                         "orders": [60, 25], "revenue": [6000.0, 2400.0]})
+    lift = ads.holdout_lift(test)
+    assert lift["incremental_orders"] == pytest.approx(10.0)
+    assert lift["incremental_revenue"] == pytest.approx(1200.0)
+    assert lift["incremental_orders_se"] == pytest.approx(math.sqrt(60 + 4 * 25))
+
+
+def test_the_holdout_measures_far_less_than_the_console_claims(shop):
+    holdout, campaigns = shop["ad_holdout"], shop["ad_campaigns"]
+    tested = campaigns[(campaigns["campaign_id"] == "AD01")
+                       & campaigns["date"].isin(holdout["date"])]
+    assert tested["date"].nunique() == holdout["date"].nunique()  # AD01 ran every test day
+    lift = ads.holdout_lift(holdout)
+    # even the top of the 95 % interval is under half of what the console attributes
+    upper = lift["incremental_orders"] + 1.96 * lift["incremental_orders_se"]
+    assert upper < 0.5 * tested["attributed_orders"].sum()
+    assert 0 < lift["incremental_revenue"] < 0.5 * tested["attributed_revenue"].sum()
 
 
 def test_long_tail_keywords_are_clicked_and_bought_from_more_often():

@@ -78,6 +78,16 @@ def test_fit_demand_recovers_a_known_curve():
     assert pricing.constant_elasticity_units(10.0, 1000.0, -2.0) == pytest.approx(10.0)
 
 
+def test_fit_demand_standard_error_by_hand():
+    # ln p = 0, 0, 1, 1 (x̄ = 0.5, Σ(x − x̄)² = 1) and ln units = 1, 3, 0, 2: slope −1,
+    # residuals −1, 1, −1, 1 → variance 4 / (4 − 2) = 2, standard error √(2 / 1)
+    prices = np.exp([0.0, 0.0, 1.0, 1.0])
+    tests = pd.DataFrame({"sku": "A", "price": prices, "units": np.exp([1.0, 3.0, 0.0, 2.0])})
+    fitted = pricing.fit_demand(tests)
+    assert fitted.at["A", "elasticity"] == pytest.approx(-1.0)
+    assert fitted.at["A", "elasticity_se"] == pytest.approx(math.sqrt(2.0))
+
+
 def test_markup_rule_by_hand():
     # c = 100, e = -2: 100 · -2 / -1 = 200 (margin 50 % = -1/e); c = 60, e = -3: 60 · 1.5 = 90
     assert pricing.profit_maximising_price(100.0, -2.0) == pytest.approx(200.0)
