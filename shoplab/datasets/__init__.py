@@ -1,20 +1,31 @@
 """Load the sample shop's tables (and build them on first use).
 
 The CSVs under `datasets/` are generated, not committed, so a fresh clone, Binder or a
-JupyterHub image works without a build step: the first `load_table()` builds them. Parsed
-frames are cached by file path and stat signature; every call returns a copy so callers may
-mutate it.
+JupyterHub image works without a build step: the first `load_table()` builds them.
 
-Their bytes are pinned by the committed `datasets/MANIFEST.sha256`: a build must reproduce
-them exactly (tested), and a truncated or hand-edited file is refused when loaded, with the
-command that restores it. Hashing 100 MB on every read is most of a hidden check's cost, so
-a file is hashed only when it is new or changed: a verified file's stat signature (size,
-mtime_ns, ctime_ns, inode) is recorded in `<data dir>/.verified.json`, and a file whose
-signature matches its record is not hashed again. ctime cannot be set from user space, so
+Two copies of every table. The CSV is canonical: learners open it in a spreadsheet, and its
+bytes are the same on every platform and library version, so `datasets/MANIFEST.sha256` pins
+them. Beside it the build writes `<table>.arrow`, an uncompressed Arrow IPC (Feather v2) file
+made from the CSV exactly as it parses, dtypes stored. That is what `load_table` reads: it is
+memory-mapped, and its text columns become pandas' pyarrow-backed strings without a copy, so
+the 80 MB sessions table loads in hundredths of a second instead of seconds, and a kernel
+pages in only the columns it touches. Arrow IPC rather than Parquet: nothing to decode or
+decompress, so it maps straight into frames (Parquet is smaller, which does not matter here).
+Its bytes depend on the pyarrow that wrote them, so they are not pinned in the manifest: the
+build records each file's checksum with the checksum of the CSV it came from in
+`<data dir>/.columnar.json`, and a copy recorded against another manifest, or none, is
+rewritten from the verified CSV. Every call returns a fresh frame, so callers may mutate it.
+
+A build must reproduce the CSVs' bytes exactly (tested), and a truncated or hand-edited file,
+CSV or Arrow, is refused when loaded, with the command that restores it. Hashing 100 MB on
+every read would be most of a hidden check's cost, so a file is hashed only when it is new or
+changed: a verified file's stat signature (size, mtime_ns, ctime_ns, inode) is recorded in
+`<data dir>/.verified.json`, and a file whose signature matches its record is not hashed
+again. ctime cannot be set from user space, so
 an edit that keeps the size and restores the mtime (`os.utime`) still changes the signature;
 what this does not defend against is in docs/grading.md.
 
-CLI:  python -m shoplab.datasets build [--out DIR]   # write all CSVs
+CLI:  python -m shoplab.datasets build [--out DIR]   # write all tables (CSV + Arrow)
       python -m shoplab.datasets dictionary          # regenerate datasets/README.md
       python -m shoplab.datasets pnl                 # print the shop's P&L (its books)
       python -m shoplab.datasets manifest            # re-pin the checksums after changing
@@ -35,6 +46,8 @@ import zlib
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 
 try:
     import fcntl
@@ -44,9 +57,9 @@ except ImportError:  # Windows: no lock, builds are still atomic per file
 from shoplab.shopgen.schema import SCHEMA, dictionary_markdown
 
 BUILD_COMMAND = "python -m shoplab.datasets build"
-_CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 MANIFEST_NAME = "MANIFEST.sha256"
 VERIFIED_NAME = ".verified.json"
+COLUMNAR_NAME = ".columnar.json"
 
 
 class DatasetError(RuntimeError):
@@ -89,11 +102,16 @@ def table_names() -> list[str]:
 
 
 def build(directory: str | os.PathLike | None = None) -> Path:
-    """Generate every table and write the CSVs (deterministic: same bytes every run)."""
+    """Generate every table: the CSVs (deterministic: same bytes every run), then their
+    columnar copies."""
     from shoplab.shopgen import write_all
 
     out = Path(directory) if directory is not None else data_dir()
     write_all(out)
+    pinned = manifest()
+    for name, table in SCHEMA.items():
+        csv = out / f"{name}.csv"
+        _write_columnar(csv, _read(csv, table), pinned.get(csv.name))
     return out
 
 
@@ -146,15 +164,49 @@ def load_table(name: str) -> pd.DataFrame:
     if name not in SCHEMA:
         raise DatasetError(f"Unknown table {name!r}. Available tables: {', '.join(SCHEMA)}.")
     table = SCHEMA[name]
-    path = data_dir() / f"{name}.csv"
-    if not path.exists():
-        _ensure_built(path)
-    key = (str(path), *_signature(path))
-    if key not in _CACHE:
-        frame = _read(path, table)
-        _verify(path)
-        _CACHE[key] = frame
-    return _CACHE[key].copy()
+    csv = data_dir() / f"{name}.csv"
+    if not csv.exists():
+        _ensure_built(csv)
+    pinned = manifest().get(csv.name)
+    try:
+        _verify(csv, pinned, f"datasets/{MANIFEST_NAME}")
+    except DatasetError:
+        _read(csv, table)  # a malformed file is refused with what is wrong in it
+        raise
+    arrow = csv.with_suffix(".arrow")
+    record = _records(csv.parent, COLUMNAR_NAME).get(arrow.name)
+    if not arrow.exists() or not isinstance(record, dict) or record.get("csv_sha256") != pinned:
+        frame = _read(csv, table)  # built before the columnar copies, or deleted: write it
+        _write_columnar(csv, frame, pinned)
+        return frame
+    _verify(arrow, record.get("sha256"), f"{COLUMNAR_NAME}, recorded when it was built")
+    try:
+        return feather.read_table(arrow, memory_map=True).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise DatasetError(f"Could not read {arrow}: {exc}. {_rebuild_hint(arrow)}") from exc
+
+
+def _write_columnar(csv: Path, frame: pd.DataFrame, csv_digest: str | None) -> None:
+    """Write `frame` (the CSV as parsed) as the uncompressed Arrow copy beside it and record
+    its checksum with the CSV's. Without pandas' metadata (it embeds pandas' version) the
+    bytes depend only on the data and pyarrow. A read-only data directory keeps the CSV."""
+    arrow = csv.with_suffix(".arrow")
+    columns = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=csv.parent, prefix=f".{arrow.name}", suffix=".tmp")
+    except OSError:
+        return
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o644)  # as readable as the CSV (mkstemp makes it private)
+        feather.write_feather(columns, tmp, compression="uncompressed")
+        digest = checksum(Path(tmp))
+        os.replace(tmp, arrow)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return
+    _record(csv.parent, COLUMNAR_NAME, arrow.name, {"sha256": digest, "csv_sha256": csv_digest})
 
 
 def _signature(path: Path) -> list[int]:
@@ -164,46 +216,53 @@ def _signature(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def _verified_records(directory: Path) -> dict:
+def _records(directory: Path, file_name: str) -> dict:
     try:
-        records = json.loads((directory / VERIFIED_NAME).read_text(encoding="utf-8"))
+        records = json.loads((directory / file_name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}  # none yet, unreadable or half-written: every file is hashed again
+        return {}  # none yet, unreadable or half-written: every file is checked again
     return records if isinstance(records, dict) else {}
 
 
-def _record_verified(path: Path, signature: list[int], digest: str) -> None:
-    """Record a verified file atomically (parallel graders each write a whole file; a lost
-    record only costs one more hash). A read-only data directory records nothing."""
-    records = _verified_records(path.parent)
-    records[path.name] = {"signature": signature, "sha256": digest}
+def _record(directory: Path, file_name: str, key: str, value: dict) -> None:
+    """Set `key` in the JSON record file atomically (parallel graders each write a whole
+    file; a lost record only costs one more hash). A read-only data directory records nothing."""
+    records = _records(directory, file_name)
+    records[key] = value
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=VERIFIED_NAME, suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=file_name, suffix=".tmp")
     except OSError:
         return
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(records, out, indent=1, sort_keys=True)
-        os.replace(tmp, path.parent / VERIFIED_NAME)
+        os.replace(tmp, directory / file_name)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
 
 
-def _verify(path: Path) -> None:
-    """Refuse a file whose bytes are not the manifest's; hash it only if its signature
-    differs from the one recorded when it last verified against the current manifest."""
-    expected = manifest().get(path.name)
+def _rebuild_hint(path: Path) -> str:
+    return (
+        f"Rebuild it with `{BUILD_COMMAND}`"
+        + (f" --out {path.parent}" if os.environ.get("SHOPLAB_DATA") else "")
+        + "."
+    )
+
+
+def _verify(path: Path, expected: str | None, source: str) -> None:
+    """Refuse a file whose checksum is not `expected` (named by `source`); hash it only if
+    its signature differs from the one recorded when it last verified against `expected`."""
     signature = _signature(path)
-    record = _verified_records(path.parent).get(path.name)
+    record = _records(path.parent, VERIFIED_NAME).get(path.name)
     if record == {"signature": signature, "sha256": expected}:
         return
     if checksum(path) == expected:
-        _record_verified(path, signature, expected)
+        _record(path.parent, VERIFIED_NAME, path.name, {"signature": signature, "sha256": expected})
         return
     raise DatasetError(
         f"{path} is not the course's {path.stem} table: it is truncated, edited or left "
-        f"from another version (its checksum differs from datasets/{MANIFEST_NAME}). "
+        f"from another version (its checksum differs from {source}). "
         f"Delete it and run `{BUILD_COMMAND}`"
         + (f" --out {path.parent}" if os.environ.get("SHOPLAB_DATA") else "")
         + " to restore it."
@@ -211,11 +270,8 @@ def _verify(path: Path) -> None:
 
 
 def _read(path: Path, table) -> pd.DataFrame:
-    hint = (
-        f"Rebuild it with `{BUILD_COMMAND}`"
-        + (f" --out {path.parent}" if os.environ.get("SHOPLAB_DATA") else "")
-        + "."
-    )
+    """Parse the CSV with the schema's dtypes (the slow path; the columnar copy is made from it)."""
+    hint = _rebuild_hint(path)
     str_cols = table.names_of("str")
     try:
         df = pd.read_csv(
