@@ -285,7 +285,7 @@ EXERCISES = (
             Case("a 40 % margin and a 20 % discount", {"margin": 0.4, "discount": 0.2}),
         ),
         hidden=(
-            Case("no discount", {"margin": 0.35, "discount": 0.0}),
+            Case("zero discount", {"margin": 0.35, "discount": 0.0}),
             Case("a discount larger than the margin", {"margin": 0.3, "discount": 0.45}),
             Case("the wok's margin and a 15 % discount",
                  lambda data: {"margin": float(pricing.gross_margin(

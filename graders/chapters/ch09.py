@@ -248,7 +248,7 @@ EXERCISES = (
         hidden=(
             Case("nobody comes back (retention 0)",
                  {"margin_per_year": 180.0, "retention_rate": 0.0, "discount_rate": 0.1}),
-            Case("no discounting", {"margin_per_year": 60.0, "retention_rate": 0.75,
+            Case("a zero discount rate", {"margin_per_year": 60.0, "retention_rate": 0.75,
                                     "discount_rate": 0.0}),
             Case("the shop's own margin and retention", _shop_clv_inputs),
         ),
