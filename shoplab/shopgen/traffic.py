@@ -363,3 +363,41 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return s, c
+
+
+VIEW_QUALITY_TILT = 3.0  # a browse-only view is exp(−tilt × quality) likelier: good SKUs convert
+
+
+def viewed_skus(s: pd.DataFrame, items: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+    """The product each viewing session looked at, drawn after the orders exist.
+
+    An ordering session viewed one of its ordered SKUs. A session that carted but did not order
+    viewed a SKU drawn like that day's orders (the SKUs ordered since the last launch); a
+    browse-only session a SKU drawn like the carts, tilted towards low quality, so a SKU's
+    view → cart conversion rises with its quality. Its own stream: no other table moves.
+    """
+    rng = rng_for("viewed_sku")
+    sku = products["sku"].to_numpy()
+    quality = products["quality"].to_numpy()
+    out = np.full(len(s), "", dtype=object)
+    lines = items[["order_id", "sku"]].assign(key=rng.random(len(items)))
+    one = lines.sort_values("key", kind="stable").drop_duplicates("order_id")
+    ordered = s["order_id"].map(one.set_index("order_id")["sku"])
+    placed = s["placed_order"].to_numpy()
+    out[placed] = ordered[placed].to_numpy()
+    carted_only = (s["added_to_cart"] & ~s["placed_order"]).to_numpy()
+    browse = (s["viewed_product"] & ~s["added_to_cart"]).to_numpy()
+    # epochs between launches: within one, the same SKUs are on sale
+    launches = np.sort(products["launch_date"].unique())
+    epoch = np.searchsorted(launches, s["start_time"].dt.normalize().to_numpy(), side="right")
+    j_of = pd.Series(np.arange(len(sku)), index=sku)
+    for e in np.unique(epoch):
+        here = epoch == e
+        bought = np.bincount(j_of[out[here & placed]].to_numpy(), minlength=len(sku))
+        cart_pick = here & carted_only
+        out[cart_pick] = sku[rng.choice(len(sku), cart_pick.sum(), p=bought / bought.sum())]
+        carts = bought + np.bincount(j_of[out[cart_pick]].to_numpy(), minlength=len(sku))
+        w = carts * np.exp(-VIEW_QUALITY_TILT * quality)
+        view_pick = here & browse
+        out[view_pick] = sku[rng.choice(len(sku), view_pick.sum(), p=w / w.sum())]
+    return out
