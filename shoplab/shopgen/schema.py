@@ -329,7 +329,10 @@ TABLES: tuple[Table, ...] = (
     _t(
         "coupons",
         "one row per coupon issued",
-        "Coupons issued to customers; each is redeemed on at most one paid order.",
+        "Coupons issued to customers; each is redeemed on at most one paid order. Audiences: "
+        "new members (new-member coupon, at sign-up), loyal customers (loyal-customer coupon, "
+        "quarterly), dormant customers (win-back coupon, quarterly, to a random fifth of them); "
+        "the 618 and Double 11 store coupons go to recent buyers.",
         ("coupon_id", "str", "", "Coupon key."),
         ("promo_id", "str", "", "Coupon batch (promotions row)."),
         ("customer_id", "str", "", "Holder."),
@@ -601,7 +604,7 @@ SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
 def _facts() -> list[str]:
     """The effects planted by the generator, stated from its own constants."""
     from shoplab.shopgen import common, marketing, orders, service, stock, traffic
-    from shoplab.shopgen.catalog import PRICE_TESTS
+    from shoplab.shopgen.catalog import HERO_DEALS, PRICE_TESTS
 
     tests = "; ".join(
         f"{sku}: {', '.join(f'¥{p:g}' for p in levels)} (elasticity {e:g}"
@@ -681,6 +684,25 @@ def _facts() -> list[str]:
         "competitor average, as a share of that average, is delivery days (asserted by "
         "tests/test_books.py); it is a little dearer, about as well rated, and carries a few "
         "SKUs fewer.",
+        "满减 bunching (凑单): during a threshold promotion, "
+        f"{orders.TOP_UP_RATE:.0%} of the baskets within {orders.TOP_UP_GAP:.0%} of the next "
+        "threshold below them (满T, or the next multiple of T for 每满T) add one cheap line at "
+        "list price that crosses it; so at 618 and Double 11 baskets just over a multiple of ¥300 "
+        "outnumber those just under it more than twice (target; about even outside promotions).",
+        "Coupon audiences: the new-member coupon is mostly spent on the sign-up order, loyal "
+        f"customers ({orders.LOYAL_MIN_ORDERS}+ paid orders in 365 days) redeem far less often, "
+        "dormant ones (win-back) hardly ever: each audience's redemption rate is more than 3× "
+        "the next (target). Coupons do not change who orders: a redeemed coupon discounts an "
+        "order the holder was placing anyway.",
+        "Pull-forward: organic traffic is × "
+        f"{common.PRE_FESTIVAL_DIP[1]:g} in the {common.PRE_FESTIVAL_DIP[0]} days before 618 and "
+        f"Double 11 (shoppers wait) and × {common.POST_FESTIVAL_DIP[1]:g} in the "
+        f"{common.POST_FESTIVAL_DIP[0]} days after (they bought early); paid orders a day in "
+        "those windows are under 0.9× the four weeks either side (target). Cannibalisation: "
+        "festival hero deals ("
+        + ", ".join(f"{sku} {d}" for d, _, sku, _ in HERO_DEALS)
+        + ", flash sales) take units from the other SKUs: fewer of those per order than in the "
+        "festival week before (target under 0.92×).",
         "Customers: 80后/90后 are the largest buyer groups; a minority of buyers buy "
         "again; each customer has a churn date after which they are dormant.",
     ]

@@ -16,6 +16,7 @@ from shoplab.shopgen.common import (
     AB_END,
     AB_LIFT,
     AB_START,
+    CART_WAIT,
     DAYS,
     N_DAYS,
     SOURCES,
@@ -23,6 +24,8 @@ from shoplab.shopgen.common import (
     festival_factor,
     ids,
     in_promo_conversion,
+    pre_festival,
+    pull_forward,
     rng_for,
 )
 
@@ -126,7 +129,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     from shoplab.shopgen.marketing import CAMPAIGNS, campaign_channel
 
     rng = rng_for("sessions")
-    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS)
+    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS) * pull_forward(DAYS)
     counts = rng.poisson(lam)
     day_idx = np.repeat(np.arange(N_DAYS), counts)
     n = len(day_idx)
@@ -216,6 +219,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     chk_p = (
         np.where(mobile, CHECKOUT_GIVEN_CART["mobile"], CHECKOUT_GIVEN_CART["pc"])
         * promo
+        * np.where(pre_festival(dates), CART_WAIT, 1.0)
         * np.where(variant == "B", AB_LIFT, 1.0)
         * kol_boost
     )
