@@ -437,6 +437,29 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     _t(
+        "referrals",
+        "one row per share link",
+        "Share links (社交裂变): a customer shares the shop with friends; a friend who opens the "
+        "link and registers is a referred customer. Every customer whose first visit was a social "
+        "visit to the mini-program came through one of these links.",
+        ("share_id", "str", "", "Share-link key."),
+        ("customer_id", "str", "", "The customer who shared (always one who had paid an order)."),
+        ("shared_time", "datetime", "", "When the link was sent."),
+        ("clicks", "int", "", "Friends who opened the link."),
+        (
+            "referred_customer_id",
+            "str",
+            "",
+            "The new customer who registered through the link; empty when nobody did.",
+        ),
+        (
+            "first_order_id",
+            "str",
+            "",
+            "The referred customer's first paid order; empty when there is none (yet).",
+        ),
+    ),
+    _t(
         "carrier_rates",
         "one row per carrier and zone",
         "The shop's contracted parcel rates.",
@@ -603,7 +626,7 @@ SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
 
 def _facts() -> list[str]:
     """The effects planted by the generator, stated from its own constants."""
-    from shoplab.shopgen import common, marketing, orders, service, stock, traffic
+    from shoplab.shopgen import common, marketing, orders, service, social, stock, traffic
     from shoplab.shopgen.catalog import HERO_DEALS, PRICE_TESTS
 
     tests = "; ".join(
@@ -649,8 +672,27 @@ def _facts() -> list[str]:
         f"{marketing.HOLDOUT_INCREMENTAL:.0%} of the orders the console attributes to it "
         "(ad_holdout).",
         f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
-        f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee plus "
-        f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV.",
+        f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee "
+        f"(¥{traffic.KOL_FEES[0]:,.0f}–¥{traffic.KOL_FEES[-1]:,.0f}) plus "
+        f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV; "
+        f"the festival slots cost ¥{traffic.FESTIVAL_KOL_FEE:,.0f} and "
+        f"{traffic.FESTIVAL_KOL_COMMISSION:.0%}, {traffic.FESTIVAL_SLOT_PREMIUM:g}× a regular "
+        "slot with the same audience. At the livestream channel's contribution margin most of "
+        f"the cheapest (¥{traffic.KOL_FEES[0]:,.0f}) slots pay back their fee and commission, "
+        f"the ¥{traffic.KOL_FEES[-1]:,.0f} and festival slots never do "
+        "(asserted by tests/test_datasets.py). Livestream orders are refunded more often than "
+        "the platform's.",
+        f"Mini-program (私域): customers won there (first order on the mini-program) buy again "
+        f"more ({traffic.MINI_PROGRAM_PROPENSITY:g}× the repeat propensity, "
+        f"{traffic.MINI_PROGRAM_LIFE:g}× the life before churn): their repeat rate is visibly "
+        "higher than that of customers won on the platform (at least 5 points).",
+        "Referrals (社交裂变): every customer whose first visit was a social visit to the "
+        "mini-program came through a share link (referrals), sent before that visit by a customer "
+        f"who had already paid an order; about {social.SHARES_WITHOUT_SIGNUP:,} more links brought "
+        "nobody. K-factor = invites per customer × conversion per invite = (share links ÷ "
+        "paying customers) × (referred customers ÷ share links) = referred customers per "
+        "paying customer: between 0.01 and 0.06 over the two years, far below 1 (referrals "
+        "add customers; they do not grow the shop by themselves).",
         f"Stock: periodic review (products.review_period_days), order up to the forecast demand "
         f"over lead time + review period + {stock.SAFETY_DAYS} safety days, at least "
         f"{stock.MIN_ORDER_UNITS} units a purchase order. Over-forecast (overstock, slow turns): "
