@@ -133,17 +133,12 @@ EXERCISES = (
         answer=Label(tuple(sorted(("presale", "usage", "logistics", "quality", "refund")))),
         reference=lambda data: str(service.ticket_types(data.service_tickets).index[0]),
         mistakes=(
-            Mistake("most_reopened",
-                    lambda data: str(service.ticket_types(data.service_tickets)["reopen_rate"]
-                                     .idxmax()),
-                    "That type is reopened most: its problems need a better fix (product, "
-                    "refund rules), not a bot. A bot takes contacts that are frequent and "
-                    "simple."),
             Mistake("most_escalated",
                     lambda data: str(service.ticket_types(data.service_tickets)["escalation_rate"]
                                      .idxmax()),
-                    "That type is escalated most often: exactly the cases a bot cannot close. "
-                    "Pick by volume × simplicity."),
+                    "That type is escalated most often: exactly the cases a bot cannot close "
+                    "(its problems need a better fix: product, refund rules). A bot takes "
+                    "contacts that are frequent and simple: pick by volume × simplicity."),
         ),
         hints=(
             "A bot (智能客服) pays where many contacts are simple.",
