@@ -16,6 +16,7 @@ from shoplab.shopgen.common import (
     AB_END,
     AB_LIFT,
     AB_START,
+    CART_WAIT,
     DAYS,
     N_DAYS,
     SOURCES,
@@ -23,6 +24,8 @@ from shoplab.shopgen.common import (
     festival_factor,
     ids,
     in_promo_conversion,
+    pre_festival,
+    pull_forward,
     rng_for,
 )
 
@@ -141,7 +144,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     from shoplab.shopgen.marketing import CAMPAIGNS, campaign_channel
 
     rng = rng_for("sessions")
-    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS)
+    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS) * pull_forward(DAYS)
     counts = rng.poisson(lam)
     day_idx = np.repeat(np.arange(N_DAYS), counts)
     n = len(day_idx)
@@ -233,6 +236,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     chk_p = (
         np.where(mobile, CHECKOUT_GIVEN_CART["mobile"], CHECKOUT_GIVEN_CART["pc"])
         * promo
+        * np.where(pre_festival(dates), CART_WAIT, 1.0)
         * np.where(variant == "B", AB_LIFT, 1.0)
         * kol_boost
     )
@@ -385,3 +389,41 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return s, c
+
+
+VIEW_QUALITY_TILT = 3.0  # a browse-only view is exp(−tilt × quality) likelier: good SKUs convert
+
+
+def viewed_skus(s: pd.DataFrame, items: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+    """The product each viewing session looked at, drawn after the orders exist.
+
+    An ordering session viewed one of its ordered SKUs. A session that carted but did not order
+    viewed a SKU drawn like that day's orders (the SKUs ordered since the last launch); a
+    browse-only session a SKU drawn like the carts, tilted towards low quality, so a SKU's
+    view → cart conversion rises with its quality. Its own stream: no other table moves.
+    """
+    rng = rng_for("viewed_sku")
+    sku = products["sku"].to_numpy()
+    quality = products["quality"].to_numpy()
+    out = np.full(len(s), "", dtype=object)
+    lines = items[["order_id", "sku"]].assign(key=rng.random(len(items)))
+    one = lines.sort_values("key", kind="stable").drop_duplicates("order_id")
+    ordered = s["order_id"].map(one.set_index("order_id")["sku"])
+    placed = s["placed_order"].to_numpy()
+    out[placed] = ordered[placed].to_numpy()
+    carted_only = (s["added_to_cart"] & ~s["placed_order"]).to_numpy()
+    browse = (s["viewed_product"] & ~s["added_to_cart"]).to_numpy()
+    # epochs between launches: within one, the same SKUs are on sale
+    launches = np.sort(products["launch_date"].unique())
+    epoch = np.searchsorted(launches, s["start_time"].dt.normalize().to_numpy(), side="right")
+    j_of = pd.Series(np.arange(len(sku)), index=sku)
+    for e in np.unique(epoch):
+        here = epoch == e
+        bought = np.bincount(j_of[out[here & placed]].to_numpy(), minlength=len(sku))
+        cart_pick = here & carted_only
+        out[cart_pick] = sku[rng.choice(len(sku), cart_pick.sum(), p=bought / bought.sum())]
+        carts = bought + np.bincount(j_of[out[cart_pick]].to_numpy(), minlength=len(sku))
+        w = carts * np.exp(-VIEW_QUALITY_TILT * quality)
+        view_pick = here & browse
+        out[view_pick] = sku[rng.choice(len(sku), view_pick.sum(), p=w / w.sum())]
+    return out
