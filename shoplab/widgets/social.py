@@ -74,7 +74,8 @@ class StreamPlanner(LessonWidget):
         x = np.linspace(0, MAX_VIEWS, 121)
         planned = self.views.value
         with self.figure.batch_update():
-            self.figure.data[CURVE].x, self.figure.data[CURVE].y = x, self.contribution(x)
+            self.figure.data[CURVE].x = x.tolist()
+            self.figure.data[CURVE].y = self.contribution(x).tolist()
             self.figure.data[PLANNED].x = [planned]
             self.figure.data[PLANNED].y = [float(self.contribution(planned))]
         yen, count = charts.fmt("yen"), charts.fmt("count")
