@@ -41,13 +41,8 @@ Z_95 = 1.959963984540054  # the normal quantile for a two-sided 95 % level
 
 
 def paid_sessions(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
-    """True for each session whose order was paid (completed or refunded).
-
-    Looks up each session's order status by order_id rather than testing `isin` a list of
-    paid order ids: pandas tests an Arrow string column against a list one value at a time,
-    so that costs three times as long on the shop's 20,000 orders."""
-    status = sessions["order_id"].map(orders.set_index("order_id")["status"])
-    return status.isin(metrics.PAID_STATUSES)
+    """True for each session whose order was paid (completed or refunded)."""
+    return metrics.among(sessions["order_id"], metrics.paid(orders)["order_id"])
 
 
 def with_paid(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +130,7 @@ def return_visit_rate(sessions: pd.DataFrame, orders: pd.DataFrame) -> float:
     """留存 (retention), one simple reading: the share of paying customers who visit again
     after their first paid order."""
     first = metrics.paid(orders).groupby("customer_id")["order_time"].min()
-    visits = sessions[sessions["customer_id"].isin(first.index)]
+    visits = sessions[metrics.among(sessions["customer_id"], first.index)]
     later = visits["start_time"] > visits["customer_id"].map(first)
     return metrics.rate(visits.loc[later, "customer_id"].nunique(), len(first))
 

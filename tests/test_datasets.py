@@ -80,6 +80,20 @@ def test_returns_fresh_copies(shop):
     assert (b["list_price"] > 0).all()
 
 
+@pytest.mark.parametrize("source", ["columnar copy", "csv"])
+def test_columns_keeps_only_those_in_that_order(shop_copy, source):
+    if source == "csv":  # no columnar copy yet: the CSV is parsed (and the copy written)
+        (shop_copy / "sessions.arrow").unlink()
+    wanted = ["device", "session_id", "placed_order"]
+    few = ds.load_table("sessions", columns=wanted)
+    full = ds.load_table("sessions")
+    assert list(few.columns) == wanted
+    pd.testing.assert_frame_equal(few, full[wanted], check_exact=True)
+    with pytest.raises(ds.DatasetError) as err:
+        ds.load_table("sessions", columns=["device", "devise"])
+    assert "'devise'" in str(err.value) and "checkout_variant" in str(err.value)
+
+
 def test_dtypes_parsed(shop):
     for name in ds.table_names():
         df = shop(name)
