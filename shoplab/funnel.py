@@ -103,7 +103,8 @@ def visitor_conversion_rate(sessions: pd.DataFrame) -> float:
 def daily_visitor_conversion_rate(sessions: pd.DataFrame) -> float:
     """Buying visitor-days ÷ visitor-days: a visitor counted once per day, as a daily UV
     report counts them (the 生意参谋 style of 支付转化率, summed over days)."""
-    days = sessions.assign(day=sessions["start_time"].dt.normalize())
+    days = pd.DataFrame({"visitor_id": sessions["visitor_id"],
+                         "day": sessions["start_time"].dt.normalize(), "paid": sessions["paid"]})
     visitor_days = days.drop_duplicates(["visitor_id", "day"])
     buying_days = days[days["paid"]].drop_duplicates(["visitor_id", "day"])
     return metrics.conversion_rate(len(buying_days), len(visitor_days))
@@ -116,9 +117,13 @@ def conversion_by(sessions: pd.DataFrame, segment: str) -> pd.Series:
 
 
 def step_conversion_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
-    """Step conversion of every stage (rows) for each value of `segment` (columns)."""
+    """Step conversion of every stage (rows) for each value of `segment` (columns).
+
+    Only the stage flags are split by segment: splitting every column would copy the whole
+    sessions table once more."""
+    flags = sessions[[segment, *STAGES[1:]]]
     return pd.DataFrame({value: step_conversion(stage_counts(group))
-                         for value, group in sessions.groupby(segment)})
+                         for value, group in flags.groupby(segment)})
 
 
 def gmv_from_funnel(visits: float, conversion: float, aov: float) -> float:
@@ -168,7 +173,8 @@ def ab_counts(sessions: pd.DataFrame) -> pd.DataFrame:
     A visitor converts when any of their sessions in the test was paid: the unit the test
     randomised, so the arms' visitors are independent draws.
     """
-    test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
+    in_test = sessions["checkout_variant"].isin(["A", "B"])
+    test = sessions.loc[in_test, ["checkout_variant", "visitor_id", "paid"]]
     visitors = test.groupby(["checkout_variant", "visitor_id"])["paid"].any()
     table = visitors.groupby("checkout_variant").agg(visitors="size", conversions="sum")
     table["conversion_rate"] = metrics.conversion_rate(table["conversions"], table["visitors"])

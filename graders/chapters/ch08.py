@@ -65,7 +65,7 @@ def _orders_by_device(data) -> dict[str, pd.DataFrame]:
 def _decomposition(data) -> pd.DataFrame:
     orders = _orders_by_device(data)
     rows = {}
-    for device, group in _sessions(data).groupby("device"):
+    for device, group in _sessions(data)[["device", "paid"]].groupby("device"):
         rows[device] = {
             "visits": len(group),
             "conversion_rate": funnel.session_conversion_rate(group),

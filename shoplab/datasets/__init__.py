@@ -189,10 +189,11 @@ def load_table(name: str, columns: list[str] | None = None) -> pd.DataFrame:
         return frame if columns is None else frame[list(columns)]
     _verify(arrow, record.get("sha256"), f"{COLUMNAR_NAME}, recorded when it was built")
     try:
-        frame = feather.read_table(arrow, columns=columns, memory_map=True).to_pandas()
+        mapped = feather.read_table(arrow, memory_map=True)
+        # select after mapping: read_table's own `columns=` copies the file into memory
+        return (mapped if columns is None else mapped.select(list(columns))).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise DatasetError(f"Could not read {arrow}: {exc}. {_rebuild_hint(arrow)}") from exc
-    return frame if columns is None else frame[list(columns)]
 
 
 def _write_columnar(csv: Path, frame: pd.DataFrame, csv_digest: str | None) -> None:
