@@ -2,11 +2,13 @@
 
     python benchmarks/notebooks.py [--runs 3] [--only ch08 08_funnels ...]
 
+Every chapter in `source/` and every lesson in `notebooks/`, unless `--only` names some.
 Per chapter: the graded run of its solution notebook (`source/chNN/chNN_exercises.ipynb`, real
 kernel via nbclient, `NBGRADER_EXECUTION=autograde`, hidden cells included) against the floor:
 a kernel started that runs only `import numpy, pandas, plotly, graders, shoplab`. Per lesson
 (`notebooks/*.ipynb`): its Run All time and the kernel's resident memory afterwards (VmRSS, read
-inside the kernel). Medians of `--runs` runs. Not a timed test: the numbers depend on the machine
+inside the kernel). Medians of `--runs` runs; last, the worst chapter and the largest lesson
+kernel against the goals (2x the floor, 300 MB). Not a timed test: the numbers depend on the machine
 and on what else runs on it; run it alone and record the result in docs/instructors.md.
 """
 
@@ -24,6 +26,7 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
 FLOOR = "import numpy, pandas, plotly, graders, shoplab"
+GOAL_RATIO, GOAL_MB = 2.0, 300  # the goals: a graded run within 2x the floor, a lesson in 300 MB
 RSS = "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')))"
 
 
@@ -75,13 +78,24 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, median of {args.runs} runs; floor (kernel start + "
           f"`{FLOOR}`): {floor:.1f} s, {floor_mb:.0f} MB", flush=True)
     print(f"{'graded run':<22} {'s':>6} {'x floor':>8}")
+    ratios, memory = {}, {}
     for path in chapters:
         s, _ = median_run(path, args.runs, {"NBGRADER_EXECUTION": "autograde"})
+        ratios[path.parent.name] = s / floor
         print(f"{path.parent.name:<22} {s:6.1f} {s / floor:8.1f}", flush=True)
     print(f"{'lesson Run All':<22} {'s':>6} {'x floor':>8} {'MB':>6}")
     for path in lessons:
         s, mb = median_run(path, args.runs, {})
+        memory[path.stem] = mb
         print(f"{path.stem:<22} {s:6.1f} {s / floor:8.1f} {mb:6.0f}", flush=True)
+    if ratios:
+        worst = max(ratios, key=ratios.get)
+        print(f"worst graded run: {worst}, {ratios[worst]:.1f}x the floor "
+              f"(goal <= {GOAL_RATIO}x: {'met' if ratios[worst] <= GOAL_RATIO else 'not met'})")
+    if memory:
+        largest = max(memory, key=memory.get)
+        print(f"largest lesson kernel: {largest}, {memory[largest]:.0f} MB "
+              f"(goal <= {GOAL_MB} MB: {'met' if memory[largest] <= GOAL_MB else 'not met'})")
     sys.stdout.flush()
 
 

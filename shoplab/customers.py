@@ -27,6 +27,7 @@ import math
 import pandas as pd
 
 from shoplab.metrics import (
+    among,
     average_order_value,
     gmv,
     new_customer_first_orders,
@@ -55,7 +56,7 @@ def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame,
     first = new_customer_first_orders(orders, customers)
     cohort = first.set_index("customer_id")["order_time"].dt.to_period("M")
     bought = paid(orders)
-    bought = bought[bought["customer_id"].isin(cohort.index)]
+    bought = bought[among(bought["customer_id"], cohort.index)]
     month = bought["order_time"].dt.to_period("M")
     start = bought["customer_id"].map(cohort)
     age = (month.dt.year - start.dt.year) * 12 + (month.dt.month - start.dt.month)
@@ -166,7 +167,7 @@ def coupon_redemption(coupons: pd.DataFrame, orders: pd.DataFrame, promo_id: str
     """
     batch = coupons[coupons["promo_id"] == promo_id]
     used = paid(orders)
-    used = used[used["order_id"].isin(batch["redeemed_order_id"])]
+    used = used[among(used["order_id"], batch["redeemed_order_id"])]
     return {"issued": len(batch), "redeemed": len(used),
             "redemption_rate": rate(len(used), len(batch)),
             "average_order": average_order_value(used)}

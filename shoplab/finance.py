@@ -68,8 +68,10 @@ def contribution_by_channel(orders, order_items, products, fees, shipments) -> p
     for channel, own in metrics.paid(orders).groupby("channel"):
         ids = own["order_id"]
         margin = metrics.unit_economics(
-            orders[orders["order_id"].isin(ids)], order_items[order_items["order_id"].isin(ids)],
-            products, fees, shipments[shipments["order_id"].isin(ids)])["contribution_margin"]
+            orders[metrics.among(orders["order_id"], ids)],
+            order_items[metrics.among(order_items["order_id"], ids)],
+            products, fees, shipments[metrics.among(shipments["order_id"], ids)],
+        )["contribution_margin"]
         out[channel] = margin * metrics.gmv(own)
     return pd.Series(out, name="contribution")
 

@@ -42,7 +42,7 @@ Z_95 = 1.959963984540054  # the normal quantile for a two-sided 95 % level
 
 def paid_sessions(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
     """True for each session whose order was paid (completed or refunded)."""
-    return sessions["order_id"].isin(metrics.paid(orders)["order_id"])
+    return metrics.among(sessions["order_id"], metrics.paid(orders)["order_id"])
 
 
 def with_paid(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +103,8 @@ def visitor_conversion_rate(sessions: pd.DataFrame) -> float:
 def daily_visitor_conversion_rate(sessions: pd.DataFrame) -> float:
     """Buying visitor-days ÷ visitor-days: a visitor counted once per day, as a daily UV
     report counts them (the 生意参谋 style of 支付转化率, summed over days)."""
-    days = sessions.assign(day=sessions["start_time"].dt.normalize())
+    days = pd.DataFrame({"visitor_id": sessions["visitor_id"],
+                         "day": sessions["start_time"].dt.normalize(), "paid": sessions["paid"]})
     visitor_days = days.drop_duplicates(["visitor_id", "day"])
     buying_days = days[days["paid"]].drop_duplicates(["visitor_id", "day"])
     return metrics.conversion_rate(len(buying_days), len(visitor_days))
@@ -116,9 +117,13 @@ def conversion_by(sessions: pd.DataFrame, segment: str) -> pd.Series:
 
 
 def step_conversion_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
-    """Step conversion of every stage (rows) for each value of `segment` (columns)."""
+    """Step conversion of every stage (rows) for each value of `segment` (columns).
+
+    Only the stage flags are split by segment: splitting every column would copy the whole
+    sessions table once more."""
+    flags = sessions[[segment, *STAGES[1:]]]
     return pd.DataFrame({value: step_conversion(stage_counts(group))
-                         for value, group in sessions.groupby(segment)})
+                         for value, group in flags.groupby(segment)})
 
 
 def gmv_from_funnel(visits: float, conversion: float, aov: float) -> float:
@@ -130,7 +135,7 @@ def return_visit_rate(sessions: pd.DataFrame, orders: pd.DataFrame) -> float:
     """留存 (retention), one simple reading: the share of paying customers who visit again
     after their first paid order."""
     first = metrics.paid(orders).groupby("customer_id")["order_time"].min()
-    visits = sessions[sessions["customer_id"].isin(first.index)]
+    visits = sessions[metrics.among(sessions["customer_id"], first.index)]
     later = visits["start_time"] > visits["customer_id"].map(first)
     return metrics.rate(visits.loc[later, "customer_id"].nunique(), len(first))
 
@@ -168,7 +173,8 @@ def ab_counts(sessions: pd.DataFrame) -> pd.DataFrame:
     A visitor converts when any of their sessions in the test was paid: the unit the test
     randomised, so the arms' visitors are independent draws.
     """
-    test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
+    in_test = sessions["checkout_variant"].isin(["A", "B"])
+    test = sessions.loc[in_test, ["checkout_variant", "visitor_id", "paid"]]
     visitors = test.groupby(["checkout_variant", "visitor_id"])["paid"].any()
     table = visitors.groupby("checkout_variant").agg(visitors="size", conversions="sum")
     table["conversion_rate"] = metrics.conversion_rate(table["conversions"], table["visitors"])

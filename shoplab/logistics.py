@@ -121,7 +121,7 @@ def channel_contribution(orders, order_items, products, fees, shipments) -> pd.D
         own = orders[orders["channel"] == channel]
         margin = metrics.unit_economics(
             own, order_items, products, fees,
-            shipments[shipments["order_id"].isin(own["order_id"])])["contribution_margin"]
+            shipments[metrics.among(shipments["order_id"], own["order_id"])])["contribution_margin"]
         rows[channel] = {"gmv": metrics.gmv(own), "contribution_margin": margin}
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("channel")
     table["contribution"] = table["gmv"] * table["contribution_margin"]

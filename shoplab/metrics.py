@@ -33,6 +33,16 @@ import pandas as pd
 PAID_STATUSES = ("completed", "refunded")
 
 
+def among(values: pd.Series, keys) -> pd.Series:
+    """`values.isin(keys)`, for long lists of keys (an order's or a customer's id).
+
+    pandas tests an Arrow string column (how `load_table` returns text) against `isin`'s
+    list one key at a time, about 5 µs a key: 0.1 s for the shop's 20,000 paid orders, and
+    the checks do it in nearly every exercise. An index of the keys hashes them at once."""
+    found = pd.Index(keys).unique().get_indexer(values) >= 0
+    return pd.Series(found, index=values.index, name=values.name)
+
+
 def paid(orders: pd.DataFrame) -> pd.DataFrame:
     """The orders that were paid for (refunded ones included: they were paid, then returned)."""
     return orders[orders["status"].isin(PAID_STATUSES)]
@@ -111,7 +121,7 @@ def new_customer_first_orders(orders: pd.DataFrame, customers: pd.DataFrame) -> 
     """
     legacy = customers.loc[customers["acquisition_channel"] == "legacy", "customer_id"]
     first = first_paid_orders(orders)
-    return first[~first["customer_id"].isin(legacy)]
+    return first[~among(first["customer_id"], legacy)]
 
 
 def new_customers_by_year(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
@@ -151,7 +161,7 @@ def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
     paid_orders = paid(orders)
     base = gmv(orders)
     terms = fees.set_index("channel")
-    items = order_items[order_items["order_id"].isin(paid_orders["order_id"])]
+    items = order_items[among(order_items["order_id"], paid_orders["order_id"])]
     unit_cost = items["sku"].map(products.set_index("sku")["unit_cost"])
     amount, channel = paid_orders["order_amount"], paid_orders["channel"]
     costs = pd.Series({

@@ -156,14 +156,22 @@ def _ensure_built(path: Path) -> None:
         ) from exc
 
 
-def load_table(name: str) -> pd.DataFrame:
+def load_table(name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Return table `name` as a fresh DataFrame with dates, datetimes and booleans parsed.
 
     Empty cells (e.g. `customer_id` of an anonymous session) are missing values (NaN).
+    `columns` keeps only those columns, in that order: a kernel then holds and copies only
+    what it uses (the sessions table has 15 columns and 840,000 rows).
     """
     if name not in SCHEMA:
         raise DatasetError(f"Unknown table {name!r}. Available tables: {', '.join(SCHEMA)}.")
     table = SCHEMA[name]
+    unknown = [c for c in columns or () if c not in table.column_names]
+    if unknown:
+        raise DatasetError(
+            f"The {name} table has no column(s) {', '.join(map(repr, unknown))}. "
+            f"Its columns: {', '.join(table.column_names)}."
+        )
     csv = data_dir() / f"{name}.csv"
     if not csv.exists():
         _ensure_built(csv)
@@ -178,10 +186,12 @@ def load_table(name: str) -> pd.DataFrame:
     if not arrow.exists() or not isinstance(record, dict) or record.get("csv_sha256") != pinned:
         frame = _read(csv, table)  # built before the columnar copies, or deleted: write it
         _write_columnar(csv, frame, pinned)
-        return frame
+        return frame if columns is None else frame[list(columns)]
     _verify(arrow, record.get("sha256"), f"{COLUMNAR_NAME}, recorded when it was built")
     try:
-        return feather.read_table(arrow, memory_map=True).to_pandas()
+        mapped = feather.read_table(arrow, memory_map=True)
+        # select after mapping: read_table's own `columns=` copies the file into memory
+        return (mapped if columns is None else mapped.select(list(columns))).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise DatasetError(f"Could not read {arrow}: {exc}. {_rebuild_hint(arrow)}") from exc
 

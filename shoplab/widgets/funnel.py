@@ -35,12 +35,14 @@ class FunnelExplorer(LessonWidget):
     """Controls (`segment`, `period`) and `figure`, one funnel trace per segment value."""
 
     def __init__(self, sessions: pd.DataFrame):
-        sessions = sessions.assign(month=sessions["start_time"].dt.to_period("M"))
         # Stage counts per month (and segment value), once: a redraw then sums a few dozen
         # rows instead of regrouping every session, so the chart follows the controls even
         # on a busy kernel. Counts add up over months, so the sums are the period's counts.
-        splits = {WHOLE_SHOP: ["month"]} | {
-            segment: ["month", segment] for segment in funnel.SEGMENTS if segment in sessions}
+        # Only the columns counted are split (every column would copy the whole table).
+        segments = [segment for segment in funnel.SEGMENTS if segment in sessions]
+        sessions = sessions[[*segments, *funnel.STAGES[1:]]].assign(
+            month=sessions["start_time"].dt.to_period("M"))
+        splits = {WHOLE_SHOP: ["month"]} | {segment: ["month", segment] for segment in segments}
         self._monthly = {split: sessions.groupby(keys, observed=True).apply(funnel.stage_counts)
                          for split, keys in splits.items()}
         months = sorted(sessions["month"].unique())

@@ -79,3 +79,18 @@ def test_spend_per_buyer_divides_by_paying_buyers():
     # 180 paid by two buyers: 客单价 90; per paid order (笔单价) 60
     assert metrics.spend_per_buyer(orders) == pytest.approx(90.0)
     assert metrics.average_order_value(orders) == pytest.approx(60.0)
+
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    (["O2", "O2", "O9"], [False, False, True, False, True]),
+    ([], [False] * 5),
+    (["O1", None], [True, True, False, False, False]),  # as isin: a missing key finds NaN
+], ids=["repeated and unknown keys", "no keys", "a missing key"])
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_among_is_isin(keys, expected, dtype):
+    """The fast membership test answers what `isin` answers, on Arrow-backed and plain text."""
+    values = pd.Series(["O1", None, "O2", "O3", "O2"], index=[5, 6, 7, 8, 9], dtype=dtype)
+    got = metrics.among(values, pd.Series(keys, dtype=dtype))
+    assert got.tolist() == expected
+    pd.testing.assert_series_equal(got, values.isin(pd.Series(keys, dtype=dtype)))
