@@ -70,6 +70,17 @@ def test_gmv_identity_by_hand():
                                   metrics.average_order_value(orders)) == pytest.approx(400)
 
 
+def test_conversion_point_value_by_hand():
+    sessions, orders = tiny_shop()
+    orders = orders.assign(device=["mobile", "mobile", "pc"])  # S1, S2 (cancelled), S4
+    table = funnel.conversion_point_value(sessions.drop(columns="paid"), orders, "device")
+    # mobile: 4 sessions, 1 paid (S1), AOV ¥100 (S2 was cancelled) → 4 × 0.01 × 100 = ¥4;
+    # pc: 2 sessions, 1 paid (S4), AOV ¥300 → 2 × 0.01 × 300 = ¥6
+    assert table["sessions"].to_dict() == {"mobile": 4, "pc": 2}
+    assert table["conversion_rate"].to_dict() == pytest.approx({"mobile": 0.25, "pc": 0.5})
+    assert table["gmv_per_point"].to_dict() == pytest.approx({"mobile": 4.0, "pc": 6.0})
+
+
 def test_what_if_by_hand():
     sessions, _ = tiny_shop()
     counts = funnel.stage_counts(sessions)
