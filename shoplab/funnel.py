@@ -238,6 +238,20 @@ def sample_size_per_arm(base_rate: float, minimum_effect: float, power: float = 
     return math.ceil(root ** 2 / minimum_effect ** 2)
 
 
+def ab_visitors_per_day(sessions: pd.DataFrame) -> float:
+    """The checkout test's pace: its visitors (both arms, `ab_counts`) ÷ its days, from the
+    first test session's day to the last one's, both included."""
+    test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
+    days = test["start_time"].dt.normalize()
+    return float(ab_counts(sessions)["visitors"].sum()) / ((days.max() - days.min()).days + 1)
+
+
+def test_days(visitors_per_arm: int, visitors_per_day: float, arms: int = 2) -> int:
+    """Whole days a fixed-horizon test must run before it is read: ⌈arms × n ÷ visitors a
+    day⌉. The traffic is split between the arms, so each arm fills at 1/arms of the pace."""
+    return math.ceil(arms * visitors_per_arm / visitors_per_day)
+
+
 def ab_decision(low: float) -> str:
     """The decision at the planned end of a fixed-horizon test, on the lower end `low` of the
     95 % interval for p_B − p_A: "ship" when the whole interval is above zero (B is better

@@ -136,6 +136,12 @@ def test_sample_size_per_arm_by_hand():
     assert funnel.sample_size_per_arm(0.10, 0.05, power=0.9) > 686
 
 
+def test_test_days_split_the_traffic_between_the_arms():
+    # 1,000 visitors a day for 2 arms of 16,774: 33.548 days, rounded up
+    assert funnel.test_days(16_774, 1000.0) == 34
+    assert funnel.test_days(500, 100.0) == 10 and funnel.test_days(500, 100.0, arms=1) == 5
+
+
 def test_ab_counts_count_each_visitor_once():
     sessions = pd.DataFrame({"checkout_variant": ["A", "A", "A", "B", "B", None],
                              "visitor_id": ["V1", "V1", "V2", "V3", "V4", "V5"],
