@@ -1,4 +1,5 @@
-"""Customers on numbers: cohort retention, RFM segments, dormant members, lifetime value.
+"""Customers on numbers: cohort retention, RFM segments and whom to win back, dormant members,
+lifetime value.
 
 Chapter 09's lesson, widget and exercises call these. The definitions other chapters share
 live in `shoplab.metrics` and are reused, not repeated: the repurchase rate (复购率,
@@ -111,6 +112,38 @@ def rfm_segment(rfm: pd.DataFrame, active_days: int = ACTIVE_DAYS,
     segment[dormant & repeat] = "at risk"
     segment[dormant & ~repeat] = "hibernating"
     return segment
+
+
+def win_back_targets(rfm: pd.DataFrame, top_share: float = 0.25) -> pd.Index:
+    """The customers to win back first: the *at risk* ones (repeat buyers gone quiet) whose
+    monetary value is in the segment's top `top_share` — M at least the segment's
+    (1 − top_share) quantile (pandas' default, linear).
+
+    R and F pick the segment, M ranks inside it (RFM as in Hughes, *Strategic Database
+    Marketing*): a big one-off basket (hibernating) is not loyalty, and a recent buyer needs
+    no win-back. `rfm` needs a `segment` column (`rfm_segment`).
+    """
+    at_risk = rfm.loc[rfm["segment"] == "at risk", "monetary"]
+    return at_risk.index[at_risk >= at_risk.quantile(1 - top_share)]
+
+
+def reactivation_by_segment(orders: pd.DataFrame, as_of, months: int = 6) -> pd.DataFrame:
+    """Per RFM segment on `as_of` (scored on the orders before it): its customers, how many
+    paid for an order in the `months` after, and that share (`came_back_rate`).
+
+    The evidence for whom a win-back budget should go to: the segment that comes back most
+    often per customer reached, not the one with the most returners — a large segment has
+    many returners and a low rate.
+    """
+    day = pd.Timestamp(as_of)
+    rfm = rfm_table(orders[orders["order_time"] < day], day)
+    rfm["segment"] = rfm_segment(rfm)
+    later = orders[(orders["order_time"] >= day)
+                   & (orders["order_time"] < day + pd.DateOffset(months=months))]
+    rfm["came_back"] = rfm.index.isin(paid(later)["customer_id"])
+    table = rfm.groupby("segment")["came_back"].agg(customers="size", came_back="sum")
+    table["came_back_rate"] = table["came_back"] / table["customers"]
+    return table
 
 
 def dormant_share(recency: pd.Series, days: int = DORMANT_DAYS) -> float:

@@ -201,3 +201,32 @@ def what_if(lines: pd.Series, *, price_change=0.0, elasticity=-2.0, ad_budget_ch
     out["refunds"] -= return_points * out["gmv"]
     out["net_profit"] = out.sum()
     return out
+
+
+def risk_costs(orders, order_items, products, fees, ad_spend, *, sku, days,
+               commission_rise=0.02, cpc_rise=0.2, commission_channels=("platform",)):
+    """What each of three risks would take off a year's operating profit (¥, a loss positive):
+    the scenario table of chapter 12, for the paid `orders` of that year.
+
+    * ``commission``: the platform raises its commission by `commission_rise` — a share of the
+      GMV of `commission_channels` only (the platform's terms do not touch the shop's own
+      channels; None means every channel);
+    * ``cpc``: clicks cost `cpc_rise` more, the same clicks bought — that share of `ad_spend`,
+      the year's ad spend (a positive amount);
+    * ``stockout``: `sku` out of stock over `days` (a (start, end) pair of times) — the
+      contribution (`metrics.unit_contribution`, at each line's price and its channel's fees
+      and expected refunds) of its order lines placed then.
+    """
+    paid = metrics.paid(orders)
+    base = paid if commission_channels is None else paid[paid["channel"].isin(commission_channels)]
+    items = order_items.merge(paid[["order_id", "order_time", "channel"]], on="order_id")
+    lost = items[items["order_time"].between(*days) & (items["sku"] == sku)]
+    terms = fees.set_index("channel").loc[lost["channel"]]
+    contribution = metrics.unit_contribution(
+        lost["unit_price"].to_numpy(), products.set_index("sku").at[sku, "unit_cost"],
+        commission_rate=terms["commission_rate"].to_numpy(),
+        payment_fee_rate=terms["payment_fee_rate"].to_numpy(),
+        refund_rate=terms["return_rate_assumption"].to_numpy()) * lost["quantity"].to_numpy()
+    return pd.Series({"commission": commission_rise * metrics.gmv(base),
+                      "cpc": cpc_rise * ad_spend,
+                      "stockout": float(contribution.sum())}, name="profit lost")

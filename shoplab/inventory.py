@@ -1,8 +1,8 @@
 """Inventory formulas: turnover and days of inventory, supplier lead times, daily demand, safety
 stock, the two replenishment policies' levels (the continuous-review reorder point with its
-EOQ, and the periodic-review order-up-to level the shop runs), fill rate, festival uplift,
-and the stock-outs in the shop's daily stock table. Chapter 03's lesson, widget and
-exercises all call these.
+EOQ, and the periodic-review order-up-to level the shop runs), the inventory position a
+review orders against, fill rate, festival uplift, and the stock-outs in the shop's daily
+stock table. Chapter 03's lesson, widget and exercises all call these.
 
 Conventions: stock is valued at `products.unit_cost` (the cost of goods, not the selling
 price); lead times and periods are in days; a service level is the cycle service level, the
@@ -136,6 +136,28 @@ def order_up_to_level(mean_daily_demand: float, daily_demand_std: float, review_
     protection = review_days + lead_time_days
     return (mean_daily_demand * protection
             + safety_stock(daily_demand_std, protection, service_level))
+
+
+def on_order(purchase_orders: pd.DataFrame, date) -> pd.Series:
+    """Units per SKU on order at the start of `date`: ordered before it, received on it or
+    later (the inventory table's `on_hand` is counted before the day's receipts)."""
+    day = pd.Timestamp(date)
+    open_orders = purchase_orders[(purchase_orders["order_date"] < day)
+                                  & (purchase_orders["received_date"] >= day)]
+    return open_orders.groupby("sku")["quantity"].sum().rename("on_order")
+
+
+def inventory_position(inventory: pd.DataFrame, purchase_orders: pd.DataFrame,
+                       date) -> pd.Series:
+    """Inventory position (库存位置) per SKU at the start of `date`: on hand + on order.
+
+    A review orders against the position, not the shelf: goods already ordered will arrive
+    before the next order could, so leaving them out orders them twice. (The shop has no
+    backorders — a sale it cannot serve is lost — so nothing is subtracted.)
+    """
+    shelf = inventory[inventory["date"] == pd.Timestamp(date)].set_index("sku")["on_hand"]
+    return (shelf + on_order(purchase_orders, date).reindex(shelf.index, fill_value=0)).rename(
+        "inventory_position")
 
 
 def economic_order_quantity(annual_demand: float, order_cost: float,

@@ -1,8 +1,11 @@
-"""Chapter 00 warm-ups: load a table, then the shop's headline numbers (paid orders, GMV,
-mobile share, top category, AOV per order, 笔单价), each with the classic way to get it wrong.
+"""Chapter 00 warm-ups: load a table, the shop's headline numbers (paid orders, GMV, mobile
+share, AOV per order, 笔单价), then three first readings: which product to watch first, which
+traffic source the sales depend on, which device to improve first — each with the classic way
+to get it wrong.
 
 They teach the check → hint → fix loop as much as the numbers: the mistakes are the ones
-merchants make when they read a platform report for the first time.
+merchants make when they read a platform report for the first time. The decisions follow one
+rule, weigh by money, not by counts (the lesson's "Where to look first").
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import pandas as pd
 
 from graders.answers import Label, Number
 from graders.spec import Exercise, Mistake
-from shoplab import metrics
+from shoplab import funnel, metrics
 
 
 def _sales_by_sku(data) -> pd.DataFrame:
@@ -25,6 +28,19 @@ def _sales_by_sku(data) -> pd.DataFrame:
 
 def _mobile_share(frame: pd.DataFrame) -> float:
     return metrics.share(frame["device"] == "mobile")
+
+
+def _by_source(data) -> pd.DataFrame:
+    """Per traffic source: sessions (visits) and the GMV of its paid orders."""
+    return pd.DataFrame({
+        "sessions": data.sessions.groupby("traffic_source").size(),
+        "gmv": metrics.paid(data.orders).groupby("traffic_source")["order_amount"].sum(),
+    })
+
+
+def _device_stakes(data) -> pd.DataFrame:
+    """Per device: its conversion rate and the GMV one more point of it would add."""
+    return funnel.conversion_point_value(data.sessions, data.orders, "device")
 
 
 EXERCISES = (
@@ -152,22 +168,25 @@ EXERCISES = (
     ),
     Exercise(
         id="00.5",
-        kind="computation",
+        kind="decision",
         name="top_sku",
-        title="Top product by sales",
+        title="The product to watch first",
         answer=Label(),
         reference=lambda data: str(_sales_by_sku(data)["sales"].idxmax()),
         mistakes=(
             Mistake(
                 "by_units",
                 lambda data: str(_sales_by_sku(data)["units"].idxmax()),
-                "That product sells the most units (and is in the most orders), but sales are "
-                "money: rank by the sum of line_amount.",
+                "That product sells the most units (and is in the most orders), but a unit of "
+                "a cheap product is worth less than a unit of a dear one. Rank by money: the "
+                "sum of line_amount.",
             ),
         ),
         hints=(
-            "order_items has one row per order line, with the SKU and its line_amount (¥). "
-            "Keep the lines of paid orders: order_items.order_id.isin(paid.order_id).",
+            "The product whose stock-out would cost the most sales is the one with the most "
+            "sales in ¥. order_items has one row per order line, with the SKU and its "
+            "line_amount (¥). Keep the lines of paid orders: "
+            "order_items.order_id.isin(paid.order_id).",
             "Group those lines by sku and sum line_amount: "
             'lines.groupby("sku").line_amount.sum().',
             "The label of the largest value is .idxmax().",
@@ -208,5 +227,54 @@ EXERCISES = (
             "paid.order_amount.mean() gives the same thing in one step.",
         ),
         points=2,
+    ),
+    Exercise(
+        id="00.7",
+        kind="diagnosis",
+        name="source_to_protect",
+        title="The traffic source the sales depend on",
+        answer=Label(),
+        reference=lambda data: str(_by_source(data)["gmv"].idxmax()),
+        mistakes=(
+            Mistake(
+                "by_visits",
+                lambda data: str(_by_source(data)["sessions"].idxmax()),
+                "That source brings the most visits, but visits are not sales: its visitors "
+                "buy less often. Rank the sources by the GMV of their paid orders.",
+            ),
+        ),
+        hints=(
+            "Each order's traffic_source says where its visit came from. Weigh each source by "
+            "the money it brought: the GMV of its paid orders.",
+            'paid.groupby("traffic_source").order_amount.sum() gives GMV per source; '
+            ".idxmax() the label of the largest.",
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="00.8",
+        kind="decision",
+        name="device_first",
+        title="The device to improve first",
+        answer=Label(("mobile", "pc")),
+        reference=lambda data: str(_device_stakes(data)["gmv_per_point"].idxmax()),
+        mistakes=(
+            Mistake(
+                "higher_conversion",
+                lambda data: str(_device_stakes(data)["conversion_rate"].idxmax()),
+                "That device converts best, but a rate says how well a device sells, not how "
+                "much rides on it. Compare what one more point of conversion is worth: "
+                "sessions × 0.01 × AOV on each device.",
+            ),
+        ),
+        hints=(
+            "One more point of conversion (0.01) on a device turns 1 % of its sessions into "
+            "paid orders, each worth that device's AOV.",
+            "Per device: sessions = sessions.groupby(\"device\").size(); AOV = GMV ÷ paid "
+            "orders of that device.",
+            "Worth of one point = sessions × 0.01 × AOV; the answer is the device where it is "
+            "largest: \"mobile\" or \"pc\".",
+        ),
+        points=3,
     ),
 )

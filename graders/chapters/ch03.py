@@ -1,6 +1,7 @@
 """Chapter 03 — Inventory: turnover and days of inventory, supplier lead times, safety stock,
 the order-up-to level of the shop's periodic review, stock-out days, the sales a stock-out
-cost, and the order-up-to level heading into Double 11 on festival demand."""
+cost, the order-up-to level heading into Double 11 on festival demand, and which SKUs a
+review must reorder."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ LAST_FESTIVAL = ("2024-10-21", "2024-11-11")  # Double 11 2024: pre-sale to the 
 LAST_BASELINE = ("2024-09-01", "2024-10-20")  # the same quiet weeks before it
 FESTIVAL_SERVICE_LEVEL = 0.95
 OVERSTOCK_MULTIPLE = 2  # 03.2: days of inventory above twice the shop's median SKU
+REVIEW_DATE = "2025-08-18"  # 03.9: a stock-take review of every SKU, a quiet week after 618
+REVIEW_DEMAND = ("2025-06-23", "2025-08-17")  # its demand: the eight weeks before it
+REVIEW_SERVICE_LEVEL = 0.95
 
 
 def _unit_cost(data) -> pd.Series:
@@ -121,6 +125,30 @@ def _level_as_z(daily_demand_std, lead_time_days, service_level):
 
 def _wrong_tail(daily_demand_std, lead_time_days, service_level):
     return NormalDist().inv_cdf(1 - service_level) * daily_demand_std * math.sqrt(lead_time_days)
+
+
+def _review_levels(data, level=inv.order_up_to_level) -> pd.Series:
+    """Every SKU's level at the REVIEW_DATE review: on its REVIEW_DEMAND demand, its
+    review_period_days and its mean lead time."""
+    demand = inv.demand_stats(data.inventory, data.products, *REVIEW_DEMAND)
+    review = data.products.set_index("sku")["review_period_days"]
+    lead = _mean_lead_time(data)
+    return pd.Series({sku: level(demand.at[sku, "mean"], demand.at[sku, "std"],
+                                 float(review[sku]), float(lead[sku]), REVIEW_SERVICE_LEVEL)
+                      for sku in demand.index})
+
+
+def _to_reorder(data, level=inv.order_up_to_level,
+                position=inv.inventory_position) -> list[str]:
+    """The SKUs whose position at REVIEW_DATE is below their level: the review orders them."""
+    levels = _review_levels(data, level)
+    short = levels - position(data.inventory, data.purchase_orders, REVIEW_DATE)[levels.index]
+    return list(short.index[short > 0])
+
+
+def _shelf_only(inventory, purchase_orders, date) -> pd.Series:
+    """The misconception: on hand alone, forgetting the goods already on order."""
+    return inventory[inventory["date"] == pd.Timestamp(date)].set_index("sku")["on_hand"]
 
 
 SIGMA_TIMES_LEAD = ("You multiplied σ by the lead time. Daily variations partly cancel out: the "
@@ -244,7 +272,7 @@ EXERCISES = (
             "NormalDist().inv_cdf(service_level) (from statistics import NormalDist).",
             "math.sqrt(lead_time_days); check: σ = 4, L = 9, 95 % gives 1.645 × 4 × 3 ≈ 19.7.",
         ),
-        points=3,
+        points=2,
     ),
     Exercise(
         id="03.5",
@@ -356,6 +384,33 @@ EXERCISES = (
             f"{FESTIVAL_DEMAND[0]} to {FESTIVAL_DEMAND[1]}, both × the uplift.",
             f"Then your order_up_to_level() with {FESTIVAL_SKU}'s review_period_days, its mean "
             "lead time (03.3) and 0.95.",
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="03.9",
+        kind="decision",
+        name="reorder_now",
+        title=f"Which SKUs to reorder at the review of {REVIEW_DATE}",
+        answer=LabelSet(),
+        reference=_to_reorder,
+        mistakes=(
+            Mistake("on_hand_only", lambda data: _to_reorder(data, position=_shelf_only),
+                    "You compared the shelf alone with the level. Goods already ordered arrive "
+                    "before this order would: compare the inventory position, on hand + on "
+                    "order, or you order them twice."),
+            Mistake("lead_time_only", lambda data: _to_reorder(data, level=_lead_time_only),
+                    LEAD_TIME_ONLY),
+        ),
+        hints=(
+            f"Per SKU: the mean and σ of daily units_sold on its selling days from "
+            f"{REVIEW_DEMAND[0]} to {REVIEW_DEMAND[1]} (inv.demand_stats does it), its "
+            f"review_period_days, its mean lead time (03.3) and {REVIEW_SERVICE_LEVEL:.0%}: "
+            "your order_up_to_level().",
+            f"Inventory position on {REVIEW_DATE} = on_hand that day + the quantity of "
+            f"purchase orders placed before {REVIEW_DATE} and received on or after it.",
+            "Reorder the SKUs whose position is below their order-up-to level; a list of them "
+            "is the answer.",
         ),
         points=3,
     ),

@@ -1,13 +1,14 @@
 """Chapter 08 — Funnels & conversion: stage counts, step vs overall conversion, the leakiest
-step, conversion by device, GMV = visits × conversion × AOV, the A/B test of a checkout change
-(per visitor, the unit it randomised, read once at its planned size) and what fixing the
-leak is worth in contribution.
+step, conversion by device, how long the next test must run, GMV = visits × conversion × AOV,
+the A/B test of a checkout change (per visitor, the unit it randomised, read once at its
+planned size) and what fixing the leak is worth in contribution.
 
 Conversion is per session: paid sessions ÷ sessions (see `shoplab.funnel`)."""
 
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from shoplab import funnel, metrics
 DECISIONS = ("ship", "don't ship")
 STAKE_SEGMENT = "device"  # 08.10: each device brought up to the better device's step rate
 WHAT_IF_CUT = 0.20  # 08.9: cart → checkout drop-off falls by 20 %
+NEXT_TEST_MDE = 0.003  # 08.5: the next test should detect 0.3 percentage points
+NEXT_TEST_POWER = 0.8
+ONE_SIDED_Z = NormalDist().inv_cdf(0.95)  # a misconception for 08.5: 1.645
 
 
 def _sessions(data) -> pd.DataFrame:
@@ -105,16 +109,27 @@ def _what_if(data, new_conversion=None) -> dict:
     return result
 
 
+def _sessions_per_day(sessions: pd.DataFrame) -> float:
+    """The misconception: the checkout test's pace in sessions, not visitors."""
+    test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
+    days = test["start_time"].dt.normalize()
+    return len(test) / ((days.max() - days.min()).days + 1)
+
+
+def _next_test_days(data, arms=2, pace=funnel.ab_visitors_per_day, power=NEXT_TEST_POWER,
+                    z_alpha=funnel.Z_95) -> int:
+    """08.5: the days a test of NEXT_TEST_MDE on the checkout test's control rate and pace
+    needs."""
+    sessions = _sessions(data)
+    base = float(funnel.ab_counts(sessions).at["A", "conversion_rate"])
+    size = funnel.sample_size_per_arm(base, NEXT_TEST_MDE, power, z_alpha)
+    return funnel.test_days(size, pace(sessions), arms)
+
+
 def _contribution_margin(data) -> float:
     """The share of GMV left after the costs that grow with a sale (chapter 06's)."""
     return float(metrics.unit_economics(data.orders, data.order_items, data.products, data.fees,
                                         data.shipments)["contribution_margin"])
-
-
-def _frame(rows: list[tuple[str, bool, bool]]) -> pd.DataFrame:
-    """A tiny sessions table: (visitor_id, placed_order, paid) per session."""
-    return pd.DataFrame(rows, columns=["visitor_id", "placed_order", "paid"]).astype(
-        {"visitor_id": "str", "placed_order": "bool", "paid": "bool"})
 
 
 PLACED_NOT_PAID = "Placed is not paid: a cancelled order was never paid for. Count the "
@@ -222,36 +237,35 @@ EXERCISES = (
     ),
     Exercise(
         id="08.5",
-        kind="computation",
-        name="conversion_rate",
-        title="A conversion_rate function",
-        answer=Function(Number("fraction")),
-        reference=funnel.session_conversion_rate,
+        kind="decision",
+        name="next_test_days",
+        title="How many days the next test must run",
+        answer=Number("count"),
+        reference=_next_test_days,
         points=3,
-        cases=(
-            Case("the shop's sessions", lambda data: {"sessions": _sessions(data)}),
-            Case("a day with 4 sessions, one of them paid",
-                 {"sessions": _frame([("V1", True, True), ("V2", False, False),
-                                      ("V1", False, False), ("V3", False, False)])}),
-        ),
-        hidden=(
-            Case("a day with no traffic", {"sessions": _frame([])}),
-            Case("5 sessions with a cancelled order and a repeat visitor",
-                 {"sessions": _frame([("V1", True, True), ("V1", True, False),
-                                      ("V2", True, True), ("V3", False, False),
-                                      ("V1", False, False)])}),
-            Case("the shop's PC sessions",
-                 lambda data: {"sessions": _sessions(data).query("device == 'pc'")}),
-        ),
         mistakes=(
-            Mistake("placed_for_paid", _placed_per_session, PLACED_NOT_PAID),
-            Mistake("divided_by_visitors", _paid_per_visitor, PER_VISITOR),
-            Mistake("divided_by_orders", _paid_per_order,
-                    "That divides by orders placed. Divide by all sessions."),
+            Mistake("one_arm", lambda data: _next_test_days(data, arms=1),
+                    "That fills one arm with all the traffic. The visitors are split between "
+                    "the two arms, so each fills at half the pace: 2 × n visitors in all."),
+            Mistake("sessions_pace", lambda data: _next_test_days(data, pace=_sessions_per_day),
+                    "That counts the test's pace in sessions. The test randomises visitors, so "
+                    "its size n is visitors: divide by visitors a day."),
+            Mistake("no_power", lambda data: _next_test_days(data, power=0.5),
+                    f"That size has only a 50 % chance of detecting the MDE (z_power = 0). Plan "
+                    f"for {NEXT_TEST_POWER:.0%} power: z_power = NormalDist().inv_cdf(0.8)."),
+            Mistake("one_sided", lambda data: _next_test_days(data, z_alpha=ONE_SIDED_Z),
+                    "That uses 1.645, a one-sided 5 % level. The test is read two-sided (B "
+                    "could be worse): z_α = 1.96."),
         ),
-        hints=("Paid sessions ÷ sessions — and think about a day with no sessions at all.",
-               "With no traffic there is nothing to convert: return 0.0 instead of dividing "
-               "by zero (`if len(sessions) == 0: return 0.0`)."),
+        hints=(
+            "Visitors per arm: funnel.sample_size_per_arm(base rate, MDE) — base rate = the "
+            f"old checkout's (A's) conversion per visitor, MDE = {NEXT_TEST_MDE}, 80 % power, "
+            "two-sided 5 %.",
+            "Pace: the checkout test's visitors (both arms) ÷ its days, first to last day "
+            "included.",
+            "Both arms must reach n and share the traffic: days = 2 × n ÷ visitors a day, "
+            "rounded up (math.ceil).",
+        ),
     ),
     Exercise(
         id="08.6",
@@ -287,7 +301,7 @@ EXERCISES = (
         title="The two-proportion z-test",
         answer=Function(Number("number", tol=1e-4)),
         reference=funnel.two_proportion_z,
-        points=3,
+        points=2,
         cases=(
             Case("A 100 of 1,000, B 150 of 1,000",
                  {"conversions_a": 100, "visitors_a": 1000, "conversions_b": 150,
@@ -323,7 +337,7 @@ EXERCISES = (
         title="Ship the new checkout?",
         answer=Label(DECISIONS),
         reference=_decision,
-        points=1,
+        points=2,
         hints=("Count per visitor, the unit the test randomised: a visitor converts if any of "
                "their test sessions was paid. n_A, n_B are the arms' visitors.",
                "The 95 % interval for p_B − p_A: difference ± 1.96 × SE, with the unpooled SE "

@@ -1,9 +1,11 @@
-"""Chapter 09 — Customers & membership: repurchase rate, cohort retention, RFM recency, dormant
-customers, customer lifetime value, LTV:CAC and whether the win-back coupon pays.
+"""Chapter 09 — Customers & membership: repurchase rate, cohort retention, RFM recency, which
+dormant segment the win-back budget goes to, customer lifetime value, the most the shop can pay
+to win a customer, whether the win-back coupon pays, and whom to send it to first.
 
 The mistakes are the usual ones of customer reports: every registered customer (or every
 order) in the denominator, cancelled orders counted as purchases, members from before 2024
-counted as new, recency off by a day, revenue where margin belongs, CAC per click.
+counted as new, recency off by a day, counts where rates belong, revenue where margin belongs,
+the rule of thumb taken for the break-even, M without R and F.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import math
 
 import pandas as pd
 
-from graders.answers import Function, Number, Series
+from graders.answers import Function, Label, LabelSet, Number, Series
 from graders.spec import Case, Exercise, Mistake
-from shoplab import ads, customers, metrics
+from shoplab import customers, metrics
 from shoplab.metrics import paid, repurchase_rate
 
 YEAR = 2025
 WIN_BACK = "PR002"  # the win-back coupon batch
+REACTIVATION_FROM = "2025-07-01"  # 09.4: segments scored on this day, returns in the 6 months after
+DORMANT_SEGMENTS = ("at risk", "hibernating")
+TOP_SHARE = 0.25  # 09.8: the top quarter by M gets the coupon first
 
 CANCELLED_COUNTED = ("A cancelled order was never paid, so it is not a purchase: keep orders with "
                      "status completed or refunded only.")
@@ -71,15 +76,10 @@ def _recency_from_first(data) -> pd.Series:
 def _ltv_parts(data) -> dict:
     margin = float(metrics.unit_economics(data.orders, data.order_items, data.products,
                                           data.fees, data.shipments)["contribution_margin"])
-    spend = float(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "spend"].sum())
-    clicks = int(data.ad_campaigns.loc[data.ad_campaigns["date"].dt.year == YEAR, "clicks"].sum())
-    new = int(metrics.new_customers_by_year(data.orders, data.customers)[YEAR])
     return {
         "margin": customers.margin_per_customer(data.orders, YEAR, margin),
         "revenue": customers.margin_per_customer(data.orders, YEAR, 1.0),
         "retention": customers.yearly_retention(data.orders, YEAR),
-        "cac": ads.customer_acquisition_cost(spend, new),
-        "cac_per_click": ads.cost_per_click(spend, clicks),
     }
 
 
@@ -89,14 +89,29 @@ def _shop_clv_inputs(data) -> dict:
             "discount_rate": customers.DISCOUNT_RATE}
 
 
-def _ltv_cac(value="margin", cac="cac", first_year=True):
-    def ratio(data) -> float:
+def _reactivation(data) -> pd.DataFrame:
+    return customers.reactivation_by_segment(data.orders, REACTIVATION_FROM).loc[
+        list(DORMANT_SEGMENTS)]
+
+
+def _max_cac(value="margin", first_year=True, rule_of_thumb=False):
+    """The CAC at which a new customer just pays back: their LTV (or a misconception)."""
+    def ceiling(data) -> float:
         parts = _ltv_parts(data)
         worth = (customers.new_customer_value if first_year
                  else customers.customer_lifetime_value)
-        return worth(parts[value], parts["retention"], customers.DISCOUNT_RATE) / parts[cac]
+        value_ = worth(parts[value], parts["retention"], customers.DISCOUNT_RATE)
+        return value_ / customers.LTV_CAC_RULE_OF_THUMB if rule_of_thumb else value_
 
-    return ratio
+    return ceiling
+
+
+def _targets(data, segments=("at risk",)) -> list[str]:
+    """The top TOP_SHARE by M of the customers in `segments` (the reference: at risk only)."""
+    rfm = customers.rfm_table(data.orders)
+    rfm["segment"] = customers.rfm_segment(rfm)
+    pool = rfm[rfm["segment"].isin(segments)].assign(segment="at risk")
+    return list(customers.win_back_targets(pool, TOP_SHARE))
 
 
 def _win_back(data, margin_key="contribution_margin") -> tuple[float, float]:
@@ -207,28 +222,27 @@ EXERCISES = (
     ),
     Exercise(
         id="09.4",
-        kind="computation",
-        name="dormant",
-        title="Share of paying customers who are dormant",
-        answer=Number("fraction"),
-        reference=lambda data: customers.dormant_share(customers.recency_days(data.orders)),
+        kind="decision",
+        name="win_back_segment",
+        title="Which dormant customers the win-back budget goes to",
+        answer=Label(DORMANT_SEGMENTS),
+        reference=lambda data: str(_reactivation(data)["came_back_rate"].idxmax()),
         mistakes=(
-            Mistake("at_least_180",
-                    lambda data: float((customers.recency_days(data.orders) >= 180).mean()),
-                    "Dormant means *more than* 180 days: a customer whose last order was exactly "
-                    "180 days ago is not dormant yet."),
-            Mistake("all_customers_denominator",
-                    lambda data: float((customers.recency_days(data.orders) > 180).sum()
-                                       / len(data.customers)),
-                    "You divided by every registered customer. The share is of paying "
-                    "customers: the ones with a recency at all."),
+            Mistake("most_returners",
+                    lambda data: str(_reactivation(data)["came_back"].idxmax()),
+                    "That segment has the most customers who came back, because it is the "
+                    "largest: most of its customers did not. A coupon goes to one customer at "
+                    "a time, so compare the share of each segment that came back."),
         ),
         hints=(
-            "A dormant (沉睡) customer has not paid for anything in more than 180 days.",
-            "Use the recency Series of exercise 09.3: one value per paying customer.",
-            "(recency > 180).mean()",
+            f"Score the customers on their paid orders placed before {REACTIVATION_FROM}, with "
+            f"{REACTIVATION_FROM} as the reference date: recency in days and frequency. Dormant "
+            "= recency over 180; at risk = dormant with 2+ orders, hibernating = dormant with 1.",
+            "A customer came back if they have a paid order in the six months from "
+            f"{REACTIVATION_FROM} (to 2025-12-31).",
+            "Per segment: came back ÷ customers. Answer \"at risk\" or \"hibernating\".",
         ),
-        points=2,
+        points=3,
     ),
     Exercise(
         id="09.5",
@@ -277,30 +291,29 @@ EXERCISES = (
     ),
     Exercise(
         id="09.6",
-        kind="computation",
-        name="ltv_to_cac",
-        title=f"LTV:CAC of a customer won in {YEAR}",
-        answer=Number("ratio"),
-        reference=_ltv_cac(),
+        kind="decision",
+        name="max_cac",
+        title=f"The most the shop can pay to win a customer in {YEAR}",
+        answer=Number("yuan"),
+        reference=_max_cac(),
         mistakes=(
-            Mistake("revenue_ltv", _ltv_cac(value="revenue"),
+            Mistake("revenue_ltv", _max_cac(value="revenue"),
                     "That lifetime value is revenue (GMV per customer), not margin. The ads, "
                     "goods and fees are paid out of the contribution, so multiply GMV per "
                     "customer by contribution_margin first."),
-            Mistake("cac_per_click", _ltv_cac(cac="cac_per_click"),
-                    "You divided ad spend by clicks: that is CPC. CAC is ad spend per *new "
-                    f"customer* won in {YEAR} (ads.new_customers_by_year)."),
-            Mistake("first_year_left_out", _ltv_cac(first_year=False),
+            Mistake("first_year_left_out", _max_cac(first_year=False),
                     "CLV counts only the years after today. A customer you win also brings this "
                     "year's margin: LTV = margin + CLV."),
+            Mistake("rule_of_thumb", _max_cac(rule_of_thumb=True),
+                    "That is the CAC the 3:1 rule of thumb aims for, leaving room for overheads "
+                    "and error. The most the shop can pay before a new customer loses money is "
+                    "the whole LTV: at that CAC LTV:CAC is 1:1."),
         ),
         hints=(
             f"Margin per year = {YEAR} GMV per paying customer × contribution_margin; yearly "
             f"retention = share of 2024's paying customers who paid again in {YEAR}.",
-            "LTV of a new customer = this year's margin + customer_lifetime_value(margin, "
-            "retention, 0.10).",
-            f"CAC = {YEAR} ad spend ÷ ads.new_customers_by_year(orders, customers)[{YEAR}]; "
-            "the answer is LTV ÷ CAC.",
+            "A new customer pays back their acquisition as long as CAC is at most their LTV = "
+            "this year's margin + customer_lifetime_value(margin, retention, 0.10).",
         ),
         points=3,
     ),
@@ -334,6 +347,33 @@ EXERCISES = (
             "Margin m of a won-back order = average order_amount × contribution_margin. A "
             "redemption that would have happened anyway only costs the face value f.",
             "A share s of real win-backs breaks even when s·m = (1 − s)·f, so s = f ÷ (m + f).",
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="09.8",
+        kind="decision",
+        name="coupon_first",
+        title="Whom to send the win-back coupon to first",
+        answer=LabelSet(),
+        reference=_targets,
+        mistakes=(
+            Mistake("all_dormant", lambda data: _targets(data, DORMANT_SEGMENTS),
+                    "That ranks every dormant customer by M, one-time buyers (hibernating) "
+                    "too. A big basket once is not loyalty: R and F pick the segment — at risk, "
+                    "repeat buyers gone quiet — and M ranks inside it."),
+            Mistake("everyone",
+                    lambda data: _targets(data, customers.SEGMENTS),
+                    "That ranks every paying customer by M, recent ones too. A win-back coupon "
+                    "is for customers gone quiet: rank the at-risk segment only."),
+        ),
+        hints=(
+            "Score every paying customer on 2026-01-01: recency (09.3), frequency (paid orders) "
+            "and monetary value (¥ of order_amount). At risk = recency over 180 and 2+ orders.",
+            "Keep the at-risk customers; the first to get a coupon are those whose monetary "
+            "value is at least the segment's 75th percentile: "
+            "monetary >= monetary.quantile(0.75).",
+            "The answer is a list of their customer_ids.",
         ),
         points=3,
     ),

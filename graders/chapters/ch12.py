@@ -93,20 +93,11 @@ def _affordable(data, floor: bool = True, window: str = "later") -> float:
 # --- 12.6 ------------------------------------------------------------------------------------
 
 def _risks(data, commission_on_all: bool = False) -> pd.Series:
-    lines = _year_lines(data)
     paid = metrics.paid(data.orders)
-    paid = paid[paid["order_time"].dt.year == 2025]
-    base = paid if commission_on_all else paid[paid["channel"] == "platform"]
-    items = data.order_items.merge(paid[["order_id", "order_time", "channel"]], on="order_id")
-    lost = items[items["order_time"].between(*STOCKOUT_DAYS) & (items["sku"] == STOCKOUT_SKU)]
-    terms = data.fees.set_index("channel").loc[lost["channel"]]
-    contribution = metrics.unit_contribution(
-        lost["unit_price"].to_numpy(), data.products.set_index("sku").at[STOCKOUT_SKU, "unit_cost"],
-        commission_rate=terms["commission_rate"].to_numpy(),
-        payment_fee_rate=terms["payment_fee_rate"].to_numpy(),
-        refund_rate=terms["return_rate_assumption"].to_numpy()) * lost["quantity"].to_numpy()
-    return pd.Series({"commission": 0.02 * metrics.gmv(base), "cpc": -0.2 * lines["ad_spend"],
-                      "stockout": float(contribution.sum())})
+    return finance.risk_costs(
+        paid[paid["order_time"].dt.year == 2025], data.order_items, data.products, data.fees,
+        -_year_lines(data)["ad_spend"], sku=STOCKOUT_SKU, days=STOCKOUT_DAYS,
+        commission_channels=None if commission_on_all else ("platform",))
 
 
 def _worst(data, **how) -> str:

@@ -201,6 +201,32 @@ def test_shares_largest_first():
     assert s.index.tolist() == ["b", "a"] and s.tolist() == [0.75, 0.25]
 
 
+def test_risk_costs_by_hand():
+    # two paid orders in the window (platform ¥100 of A, livestream ¥50 of A), one platform ¥200
+    # of B after it, one cancelled platform order of A in it
+    orders = pd.DataFrame({
+        "order_id": [1, 2, 3, 4],
+        "status": ["completed", "refunded", "completed", "cancelled"],
+        "channel": ["platform", "livestream", "platform", "platform"],
+        "order_time": pd.to_datetime(["2025-11-02", "2025-11-05", "2025-12-01", "2025-11-03"]),
+        "order_amount": [100.0, 50.0, 200.0, 80.0],
+    })
+    items = pd.DataFrame({"order_id": [1, 2, 3, 4], "sku": ["A", "A", "B", "A"],
+                          "unit_price": [50.0, 50.0, 200.0, 80.0], "quantity": [2, 1, 1, 1]})
+    products = pd.DataFrame({"sku": ["A", "B"], "unit_cost": [20.0, 90.0]})
+    fees = pd.DataFrame({"channel": ["platform", "livestream"], "commission_rate": [0.1, 0.2],
+                         "payment_fee_rate": [0.0, 0.0], "return_rate_assumption": [0.0, 0.1]})
+    costs = finance.risk_costs(orders, items, products, fees, 1000.0, sku="A",
+                               days=("2025-11-01", "2025-11-11 23:59:59"))
+    # commission: 2 % of the platform's paid GMV ¥300; cpc: 20 % of ¥1000;
+    # stockout: 2 × (50 × 0.9 − 20) + 1 × (50 × 0.7 − 20) = 50 + 15
+    assert costs.to_dict() == pytest.approx({"commission": 6.0, "cpc": 200.0, "stockout": 65.0})
+    everywhere = finance.risk_costs(orders, items, products, fees, 1000.0, sku="A",
+                                    days=("2025-11-01", "2025-11-11 23:59:59"),
+                                    commission_channels=None)
+    assert everywhere["commission"] == pytest.approx(0.02 * 350)
+
+
 def test_what_if_by_hand():
     lines = _lines(gmv=1000, refunds=-50, product_cost=-500, commission=-50, payment_fees=-6,
                    net_shipping=-44, gifts=-10, ad_spend=-200, livestream_fees=-30,

@@ -70,6 +70,17 @@ def test_gmv_identity_by_hand():
                                   metrics.average_order_value(orders)) == pytest.approx(400)
 
 
+def test_conversion_point_value_by_hand():
+    sessions, orders = tiny_shop()
+    orders = orders.assign(device=["mobile", "mobile", "pc"])  # S1, S2 (cancelled), S4
+    table = funnel.conversion_point_value(sessions.drop(columns="paid"), orders, "device")
+    # mobile: 4 sessions, 1 paid (S1), AOV ¥100 (S2 was cancelled) → 4 × 0.01 × 100 = ¥4;
+    # pc: 2 sessions, 1 paid (S4), AOV ¥300 → 2 × 0.01 × 300 = ¥6
+    assert table["sessions"].to_dict() == {"mobile": 4, "pc": 2}
+    assert table["conversion_rate"].to_dict() == pytest.approx({"mobile": 0.25, "pc": 0.5})
+    assert table["gmv_per_point"].to_dict() == pytest.approx({"mobile": 4.0, "pc": 6.0})
+
+
 def test_what_if_by_hand():
     sessions, _ = tiny_shop()
     counts = funnel.stage_counts(sessions)
@@ -123,6 +134,12 @@ def test_sample_size_per_arm_by_hand():
     # half the effect needs about four times the visitors
     assert 3.5 < funnel.sample_size_per_arm(0.10, 0.025) / 686 < 4.5
     assert funnel.sample_size_per_arm(0.10, 0.05, power=0.9) > 686
+
+
+def test_test_days_split_the_traffic_between_the_arms():
+    # 1,000 visitors a day for 2 arms of 16,774: 33.548 days, rounded up
+    assert funnel.test_days(16_774, 1000.0) == 34
+    assert funnel.test_days(500, 100.0) == 10 and funnel.test_days(500, 100.0, arms=1) == 5
 
 
 def test_ab_counts_count_each_visitor_once():

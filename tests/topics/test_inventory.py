@@ -103,6 +103,24 @@ def test_order_up_to_level_covers_review_period_and_lead_time():
         inv.reorder_point(20.0, 9.0, inv.safety_stock(6.0, 9.0, 0.95)))
 
 
+def test_inventory_position_adds_what_is_on_order_at_the_start_of_the_day():
+    day = pd.Timestamp("2025-03-10")
+    stock = pd.DataFrame({"date": [day, day, day - pd.Timedelta(days=1)],
+                          "sku": ["A", "B", "A"], "on_hand": [5, 7, 99]})
+    orders = pd.DataFrame({
+        "sku": ["A", "A", "A", "A", "B"],
+        "order_date": pd.to_datetime(["2025-03-01", "2025-03-03", "2025-03-10", "2025-02-01",
+                                      "2025-02-20"]),
+        "received_date": pd.to_datetime(["2025-03-10", "2025-03-20", "2025-03-25",
+                                         "2025-03-09", "2025-03-01"]),
+        "quantity": [10, 4, 50, 30, 8],
+    })
+    # on order for A: received on the day (10, not yet in the start-of-day on_hand) and later
+    # (4); not the one placed that day (50) nor the one received the day before (30). B: none.
+    assert inv.on_order(orders, day).to_dict() == {"A": 14}
+    assert inv.inventory_position(stock, orders, day).to_dict() == {"A": 19, "B": 7}
+
+
 def test_eoq_by_hand():
     # D 1,000 a year, ¥50 an order, ¥4 a unit-year: √(2 · 1000 · 50 / 4) = √25,000 = 158.1
     assert inv.economic_order_quantity(1000, 50, 4) == pytest.approx(math.sqrt(25_000))
