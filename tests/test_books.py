@@ -16,7 +16,7 @@ import pytest
 
 from shoplab import ads
 from shoplab.datasets import load_table, repo_root
-from shoplab.shopgen import books
+from shoplab.shopgen import books, traffic
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +169,10 @@ def test_livestream_orders_are_in_orders_for_the_same_streams(tables):
     assert np.allclose(by["sum"].fillna(0.0), ls["gmv"], atol=0.01)
     assert np.allclose(ls["commission"], (ls["gmv"] * ls["commission_rate"]).round(2), atol=0.01)
     assert (ls.loc[ls["host_type"] == "own_staff", "commission_rate"] == 0).all()
-    kol = ls.loc[ls["host_type"] == "kol", "commission_rate"]
-    assert kol.between(0.2, 0.3).all()
+    kol = ls[ls["host_type"] == "kol"]
+    festival = kol["host_fee"] == traffic.FESTIVAL_KOL_FEE
+    assert kol.loc[~festival, "commission_rate"].between(*traffic.KOL_COMMISSION).all()
+    assert (kol.loc[festival, "commission_rate"] == traffic.FESTIVAL_KOL_COMMISSION).all()
 
 
 # --- what the dictionary says the data is built to show ------------------------------------------

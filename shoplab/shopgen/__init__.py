@@ -22,6 +22,7 @@ from shoplab.shopgen import (
     orders,
     platforms,
     service,
+    social,
     stock,
     traffic,
 )
@@ -71,6 +72,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "reviews": service.reviews(o, items, products, shipments),
         "service_tickets": service.tickets(o, shipments, items, products, customers),
         "livestreams": marketing.livestreams(streams, o, sessions),
+        "referrals": social.referrals(customers, sessions, o),
         "carrier_rates": rates,
         "shipments": shipments,
         "fixed_costs": catalog.fixed_costs(),
