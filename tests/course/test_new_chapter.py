@@ -1,7 +1,8 @@
 """Adding a chapter touches only the chapter's own files (docs/authoring.md says which).
 
 In a temporary copy of the repository (a git repo of its own, so every change shows), the
-test writes a tiny chapter 02 the way an author would — its lesson, its spec module and its
+test writes a tiny chapter — the first of the table of contents that has no files yet, so it
+keeps working as chapters land — the way an author would — its lesson, its spec module and its
 source notebook with prose, answer cells and empty grade cells — and then only runs
 commands: `make release`'s `python -m shoplab.release` renders and releases it, the generic
 spec and staleness tests run on it, and real nbgrader grades a simulated class of it. The
@@ -21,12 +22,27 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from graders.registry import CONTENTS
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("new-chapter")]
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-SPEC = '''"""Chapter 02 (a throwaway written by tests/course/test_new_chapter.py)."""
+
+def _unwritten(entry) -> bool:
+    chapter = entry.chapter
+    return not ((REPO / "graders" / "chapters" / f"{chapter.assignment}.py").exists()
+                or list((REPO / "notebooks").glob(f"{chapter.code}_*.ipynb"))
+                or (REPO / "source" / chapter.assignment).exists())
+
+
+NEW = next(entry for entry in CONTENTS if _unwritten(entry))
+NN, CH = NEW.chapter.code, NEW.chapter.assignment  # "05", "ch05"
+LESSON = f"{NN}_throwaway.ipynb"
+PREVIOUS = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name < NN)[-1]
+
+SPEC = '''"""Chapter @@ (a throwaway written by tests/course/test_new_chapter.py)."""
 
 from graders.answers import Function, Number
 from graders.spec import Case, Exercise, Mistake
@@ -39,7 +55,7 @@ def _platform(data):
 
 EXERCISES = (
     Exercise(
-        id="02.1",
+        id="@@.1",
         kind="computation",
         name="platform_paid",
         title="Paid orders on the platform",
@@ -51,7 +67,7 @@ EXERCISES = (
         points=1,
     ),
     Exercise(
-        id="02.2",
+        id="@@.2",
         kind="decision",
         name="net_payout",
         title="Net payout of an order",
@@ -65,7 +81,7 @@ EXERCISES = (
         points=2,
     ),
 )
-'''
+'''.replace("@@", NN)
 
 SETUP = ("from graders import check, hint, progress, solution\n"
          "from shoplab import load_table\nfrom shoplab.metrics import paid\n\n"
@@ -84,19 +100,19 @@ def source_notebook() -> nbformat.NotebookNode:
     """What the author writes: prose, answer cells with solution regions, empty grade cells."""
     md = nbformat.v4.new_markdown_cell
     cells = [
-        md("# Chapter 02 — a throwaway"),
+        md(f"# Chapter {NN} — a throwaway"),
         code(SETUP, grade_id="setup"),
-        md("### Exercise 02.1 — \n\nCount the paid orders placed on the platform channel."),
+        md(f"### Exercise {NN}.1 — \n\nCount the paid orders placed on the platform channel."),
         code("platform_paid = ...\n### BEGIN SOLUTION\n"
              'platform_paid = len(paid(orders[orders.channel == "platform"]))\n'
-             "### END SOLUTION", grade_id="ex02_1_answer", solution=True, locked=False),
-        code("", grade_id="ex02_1", grade=True),
-        md("### Exercise 02.2 — \n\nWrite `net_payout(amount, commission)`."),
+             "### END SOLUTION", grade_id=f"ex{NN}_1_answer", solution=True, locked=False),
+        code("", grade_id=f"ex{NN}_1", grade=True),
+        md(f"### Exercise {NN}.2 — \n\nWrite `net_payout(amount, commission)`."),
         code('def net_payout(amount, commission):\n    """What you keep (¥)."""\n'
              "    ### BEGIN SOLUTION\n    return amount * (1 - commission)\n"
-             "    ### END SOLUTION", grade_id="ex02_2_answer", solution=True, locked=False),
-        code("", grade_id="ex02_2", grade=True),
-        code('progress("02")', grade_id="progress"),
+             "    ### END SOLUTION", grade_id=f"ex{NN}_2_answer", solution=True, locked=False),
+        code("", grade_id=f"ex{NN}_2", grade=True),
+        code(f'progress("{NN}")', grade_id="progress"),
     ]
     return nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (Shop Lab)", "language": "python",
@@ -104,16 +120,15 @@ def source_notebook() -> nbformat.NotebookNode:
 
 
 def lesson() -> nbformat.NotebookNode:
-    cells = [nbformat.v4.new_markdown_cell("# Chapter 02 — a throwaway lesson"),
+    cells = [nbformat.v4.new_markdown_cell(f"# Chapter {NN} — a throwaway lesson"),
              nbformat.v4.new_markdown_cell("", metadata={"tags": ["next-chapter"]})]
     return nbformat.v4.new_notebook(cells=cells)
 
 
-OWN = {"graders/chapters/ch02.py", "notebooks/02_products.ipynb",
-       "source/ch02/ch02_exercises.ipynb"}
-GENERATED = {"release/ch02/ch02_exercises.ipynb",  # nbgrader's student version
+OWN = {f"graders/chapters/{CH}.py", f"notebooks/{LESSON}", f"source/{CH}/{CH}_exercises.ipynb"}
+GENERATED = {f"release/{CH}/{CH}_exercises.ipynb",  # nbgrader's student version
              "README.md", "notebooks/00_welcome.ipynb",  # chapter table; chapter list
-             "notebooks/01_platforms.ipynb"}  # the previous lesson's next pointer
+             f"notebooks/{PREVIOUS.name}"}  # the previous lesson's next pointer
 
 
 def run(args, cwd: Path, env: dict) -> str:
@@ -129,7 +144,7 @@ def changed(repo: Path, env: dict) -> set[str]:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """A committed copy of the tracked files, with chapter 02 written into it."""
+    """A committed copy of the tracked files, with the new chapter written into it."""
     copy = tmp_path_factory.mktemp("new-chapter") / "repo"
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
                              check=True).stdout.decode().split("\0")
@@ -143,12 +158,12 @@ def repo(tmp_path_factory):
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
     run(["git", "init", "-q"], copy, env)
     run(["git", "add", "-A"], copy, env)
-    run(["git", "commit", "-qm", "before chapter 02"], copy, env)
+    run(["git", "commit", "-qm", f"before chapter {NN}"], copy, env)
 
-    (copy / "graders" / "chapters" / "ch02.py").write_text(SPEC)
-    (copy / "source" / "ch02").mkdir()
-    nbformat.write(source_notebook(), copy / "source" / "ch02" / "ch02_exercises.ipynb")
-    nbformat.write(lesson(), copy / "notebooks" / "02_products.ipynb")
+    (copy / "graders" / "chapters" / f"{CH}.py").write_text(SPEC)
+    (copy / "source" / CH).mkdir()
+    nbformat.write(source_notebook(), copy / "source" / CH / f"{CH}_exercises.ipynb")
+    nbformat.write(lesson(), copy / "notebooks" / LESSON)
     assert changed(copy, env) == OWN
     run([str(BIN / "python"), "-m", "shoplab.release"], copy, env)
     return copy, env
@@ -157,29 +172,29 @@ def repo(tmp_path_factory):
 def test_release_renders_it_and_changes_nothing_outside_the_chapter(repo):
     copy, env = repo
     assert changed(copy, env) == OWN | GENERATED
-    source = (copy / "source" / "ch02" / "ch02_exercises.ipynb").read_text()
-    assert "### Exercise 02.2 — Net payout of an order (2 points)" in source
-    assert 'grade(\\"02.1\\")' in source
-    assert "[lesson](notebooks/02_products.ipynb)" in (copy / "README.md").read_text()
+    source = (copy / "source" / CH / f"{CH}_exercises.ipynb").read_text()
+    assert f"### Exercise {NN}.2 — Net payout of an order (2 points)" in source
+    assert f'grade(\\"{NN}.1\\")' in source
+    assert f"[lesson](notebooks/{LESSON})" in (copy / "README.md").read_text()
     welcome = (copy / "notebooks" / "00_welcome.ipynb").read_text()
-    assert "[Products, SKUs & categories](02_products.ipynb)" in welcome
-    previous = (copy / "notebooks" / "01_platforms.ipynb").read_text()
-    assert "**Next chapter:** [02 — Products, SKUs & categories](02_products.ipynb)" in previous
+    assert f"[{NEW.title}]({LESSON})" in welcome
+    previous = (copy / "notebooks" / PREVIOUS.name).read_text()
+    assert f"**Next chapter:** [{NN} — {NEW.title}]({LESSON})" in previous
 
 
 def test_its_own_checks_pass_in_the_copy(repo):
     copy, env = repo
     tests = [f"tests/engine/test_exercises.py::{name}[{exercise}]"
-             for exercise in ("02.1", "02.2")
+             for exercise in (f"{NN}.1", f"{NN}.2")
              for name in ("test_reference_passes_public_and_hidden",
                           "test_blank_is_not_attempted",
                           "test_solution_comes_from_the_source_notebooks_solution_region")]
     tests += [f"tests/engine/test_exercises.py::test_each_mistake_fails_with_its_own_message"
-              f"[{mistake}]" for mistake in ("02.1-every_order", "02.2-commission_kept")]
+              f"[{mistake}]" for mistake in (f"{NN}.1-every_order", f"{NN}.2-commission_kept")]
     tests += ["tests/engine/test_exercises.py::test_source_notebook_has_one_grade_cell_per_"
-              "exercise[02]",
+              f"exercise[{NN}]",
               "tests/course/test_release.py::test_source_notebook_is_rendered_from_its_specs"
-              "[ch02]",
+              f"[{CH}]",
               "tests/course/test_contents.py::test_committed_list_is_rendered_from_the_registry"]
     out = run([str(BIN / "python"), "-m", "pytest", "-p", "no:xdist", "-q", "-p",
                "no:cacheprovider", *tests], copy, env)
@@ -191,11 +206,11 @@ def test_real_nbgrader_grades_a_class_of_it(repo, tmp_path):
     course = tmp_path / "course"
     course.mkdir()
     shutil.copy(copy / "nbgrader_config.py", course)
-    shutil.copytree(copy / "source" / "ch02", course / "source" / "ch02")
+    shutil.copytree(copy / "source" / CH, course / "source" / CH)
     shoplab = [str(BIN / "shoplab")]
-    for args in (["release", "ch02"], ["simulate", "ch02", "--students", "3", "--seed", "1"],
-                 ["grade", "ch02", "--workers", "1", "--timeout", "60"]):
+    for args in (["release", CH], ["simulate", CH, "--students", "3", "--seed", "1"],
+                 ["grade", CH, "--workers", "1", "--timeout", "60"]):
         run([*shoplab, *args, "--course", str(course)], copy, env)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        scores = {s.student.id: s.score for s in gradebook.find_assignment("ch02").submissions}
+        scores = {s.student.id: s.score for s in gradebook.find_assignment(CH).submissions}
     assert scores == {"s001-correct": 3.0, "s002-misconception1": 0.0, "s003-blank": 0.0}
