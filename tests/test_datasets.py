@@ -600,3 +600,67 @@ def test_festival_hero_deals_displace_other_skus(shop):
         share = lines.loc[hero & (lines["sku"] == sku), "quantity"].sum()
         assert share / lines.loc[hero, "quantity"].sum() > 0.06, sku
     assert np.mean(during) < 0.92 * np.mean(before)
+
+
+def _stream_contributions(shop) -> pd.DataFrame:
+    from shoplab import social
+
+    ls = shop("livestreams")
+    margin = social.channel_margin("livestream", shop("orders"), shop("order_items"),
+                                   shop("products"), shop("fees"), shop("shipments"))
+    return ls.assign(contribution=social.stream_contribution(
+        ls["gmv"], margin, ls["host_fee"], ls["commission_rate"]))
+
+
+def test_cheap_kol_slots_pay_back_and_big_ones_do_not(shop):
+    from shoplab.shopgen import traffic
+
+    kol = _stream_contributions(shop).query("host_type == 'kol'")
+    pays = (kol["contribution"] > 0).groupby(kol["host_fee"]).mean()
+    assert pays[traffic.KOL_FEES[0]] >= 0.6
+    assert pays[traffic.KOL_FEES[-1]] == 0 and pays[traffic.FESTIVAL_KOL_FEE] == 0
+    by_fee = kol.groupby("host_fee")["contribution"].mean()
+    assert by_fee.iloc[0] > 0 > by_fee.iloc[-1]
+
+
+def test_livestream_orders_are_refunded_more_often(shop):
+    from shoplab import social
+
+    refunds = social.refund_rate_by_channel(shop("orders"))
+    assert refunds["livestream"] > 1.5 * refunds["platform"]
+
+
+def test_customers_won_on_the_mini_program_buy_again_more(shop):
+    from shoplab import social
+
+    repeat = social.repeat_rate_by_first_channel(shop("orders"), shop("customers"))
+    assert repeat["mini_program"] >= repeat["platform"] + 0.05
+
+
+def test_referrals_name_real_customers_won_through_a_share(shop):
+    from shoplab import metrics, social
+
+    r, c, o, s = shop("referrals"), shop("customers"), shop("orders"), shop("sessions")
+    referred = r[r["referred_customer_id"].notna()]
+    assert referred["referred_customer_id"].is_unique and (referred["clicks"] >= 1).all()
+    signup = c.set_index("customer_id")
+    assert (signup.loc[referred["referred_customer_id"], "acquisition_channel"] == "social").all()
+    first_visit = s[s["customer_id"].notna()].drop_duplicates("customer_id").set_index(
+        "customer_id")
+    came = first_visit.loc[referred["referred_customer_id"]]
+    assert (came["channel"] == "mini_program").all() and (came["traffic_source"] == "social").all()
+    assert (came["start_time"].to_numpy() > referred["shared_time"].to_numpy()).all()
+    won = first_visit[(first_visit["channel"] == "mini_program")
+                      & (first_visit["traffic_source"] == "social")]
+    won = won[signup.loc[won.index, "acquisition_channel"] != "legacy"]
+    assert set(won.index) == set(referred["referred_customer_id"])
+    first = metrics.first_paid_orders(o).set_index("customer_id")["order_id"]
+    expected = referred["referred_customer_id"].map(first)
+    assert (referred["first_order_id"].fillna("") == expected.fillna("")).all()
+    # every sharer had paid for an order before sharing
+    paid = metrics.paid(o)
+    first_paid = paid.groupby("customer_id")["order_time"].min()
+    assert (r["customer_id"].map(first_paid) < r["shared_time"]).all()
+    k = social.referral_k_factor(r, o)
+    assert 0.01 <= k["k_factor"] <= 0.06
+    assert k["k_factor"] == pytest.approx(len(referred) / paid["customer_id"].nunique())

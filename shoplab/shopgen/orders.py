@@ -22,6 +22,14 @@ from shoplab.shopgen.common import (
     rng_for,
 )
 
+# The new-product launch (新品上线): the multi-cooker's demand ramps up over its first weeks and
+# takes sales from the rice cooker beside it (cannibalisation, beyond its proportional share).
+LAUNCH_SKU = "HW-032"
+CANNIBALISED_SKU = "HW-029"
+LAUNCH_RAMP_DAYS = 56  # demand grows linearly from a tenth to full over eight weeks
+LAUNCH_PEAK = 3.0  # full demand, × the catalogue's weight: the launch is a hit
+CANNIBALISATION = 0.4  # at full ramp the rice cooker loses this share of its own weight
+
 
 def draft_orders(s: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     rng = rng_for("orders")
@@ -111,9 +119,10 @@ def draft_items(
     )
     sorter = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[sorter])) + 1
+    launch_effect = _launch_effect(products)
     for grp in np.split(sorter, bounds):
         d, ch = line_day[grp[0]], line_ch[grp[0]]
-        w = base * aff[ch] * (launch <= d)
+        w = base * aff[ch] * (launch <= d) * launch_effect[d]
         w = w * np.where(np.isnan(flash_price[d]), 1.0, 5.0)
         if ch == "platform":
             w = w * np.isnan(test_price[d])  # test SKUs are sold on the platform only via the test
@@ -173,6 +182,18 @@ def _threshold_top_ups(
         if (oid, sku) not in have:
             rows.append((oid, sku, 1, float(price[j])))
     return pd.DataFrame(rows, columns=["order_id", "sku", "quantity", "unit_price"])
+
+
+def _launch_effect(products: pd.DataFrame) -> np.ndarray:
+    """Per day and SKU, the weight multiplier of the launch: its ramp and the neighbour's loss."""
+    sku = products["sku"].to_numpy()
+    start = (products.set_index("sku").at[LAUNCH_SKU, "launch_date"] - DAYS[0]).days
+    since = np.arange(N_DAYS) - start
+    ramp = np.clip(0.1 + 0.9 * since / LAUNCH_RAMP_DAYS, 0.0, 1.0) * (since >= 0)
+    effect = np.ones((N_DAYS, len(sku)))
+    effect[:, sku == LAUNCH_SKU] = LAUNCH_PEAK * ramp[:, None]
+    effect[:, sku == CANNIBALISED_SKU] = 1.0 - CANNIBALISATION * ramp[:, None]
+    return effect
 
 
 def _price_test_lines(o: pd.DataFrame, weeks: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
