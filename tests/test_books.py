@@ -16,7 +16,7 @@ import pytest
 
 from shoplab import ads
 from shoplab.datasets import load_table, repo_root
-from shoplab.shopgen import books
+from shoplab.shopgen import books, traffic
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +169,10 @@ def test_livestream_orders_are_in_orders_for_the_same_streams(tables):
     assert np.allclose(by["sum"].fillna(0.0), ls["gmv"], atol=0.01)
     assert np.allclose(ls["commission"], (ls["gmv"] * ls["commission_rate"]).round(2), atol=0.01)
     assert (ls.loc[ls["host_type"] == "own_staff", "commission_rate"] == 0).all()
-    kol = ls.loc[ls["host_type"] == "kol", "commission_rate"]
-    assert kol.between(0.2, 0.3).all()
+    kol = ls[ls["host_type"] == "kol"]
+    festival = kol["host_fee"] == traffic.FESTIVAL_KOL_FEE
+    assert kol.loc[~festival, "commission_rate"].between(*traffic.KOL_COMMISSION).all()
+    assert (kol.loc[festival, "commission_rate"] == traffic.FESTIVAL_KOL_COMMISSION).all()
 
 
 # --- what the dictionary says the data is built to show ------------------------------------------
@@ -240,3 +242,75 @@ def test_units_were_still_sold_during_hw002s_stockout(tables):
     run = inv.stockout_episodes(stock).set_index("sku").loc["HW-002"]
     days = stock[(stock["sku"] == "HW-002") & stock["date"].between(run["first"], run["last"])]
     assert days["stockout"].all() and days["units_sold"].sum() > 0
+
+
+def test_the_launch_ramps_and_cannibalises_its_neighbour(tables):
+    """HW-032's weekly units grow over its first weeks; HW-029 loses more than its fair share."""
+    from shoplab.shopgen import orders as gen
+
+    it, o, p = tables("order_items"), tables("orders"), tables("products")
+    paid = o[o["status"] != "cancelled"][["order_id", "order_time"]]
+    lines = it.merge(paid, on="order_id").merge(p[["sku", "category", "launch_date"]], on="sku")
+    launch = p.set_index("sku").at[gen.LAUNCH_SKU, "launch_date"]
+    weeks = (lines["order_time"] - launch).dt.days // 7
+    new = lines[lines["sku"] == gen.LAUNCH_SKU]
+    per_week = new.groupby(weeks[new.index])["quantity"].sum()
+    assert per_week.loc[0:3].mean() < 0.6 * per_week.loc[12:25].mean()
+    # the neighbour's share of the category's other SKUs (the new one left out)
+    same = lines[(lines["category"] == "Small appliances") & (lines["sku"] != gen.LAUNCH_SKU)]
+    w = weeks[same.index]
+    before, after = same[w.between(-26, -1)], same[w.between(12, 37)]
+
+    def share(x):
+        return x.loc[x["sku"] == gen.CANNIBALISED_SKU, "quantity"].sum() / x["quantity"].sum()
+
+    assert share(after) < 0.75 * share(before)
+    # no other SKU of the category loses like that
+    for sku in set(same["sku"]) - {gen.CANNIBALISED_SKU}:
+        b = before.loc[before["sku"] == sku, "quantity"].sum() / before["quantity"].sum()
+        a = after.loc[after["sku"] == sku, "quantity"].sum() / after["quantity"].sum()
+        assert a > 0.85 * b, sku
+
+
+def test_viewed_sku_is_what_was_bought_and_conversion_rises_with_quality(tables):
+    from shoplab.shopgen import catalog
+
+    s, it, p = tables("sessions"), tables("order_items"), tables("products")
+    assert (s["viewed_sku"].notna() == s["viewed_product"]).all()
+    bought = set(zip(it["order_id"], it["sku"], strict=True))
+    placed = s[s["placed_order"]]
+    pairs = zip(placed["order_id"], placed["viewed_sku"], strict=True)
+    assert all(pair in bought for pair in pairs)
+    launch = s["viewed_sku"].map(p.set_index("sku")["launch_date"])
+    assert (launch[s["viewed_product"]] <= s.loc[s["viewed_product"], "start_time"]).all()
+    viewed = s[s["viewed_product"]]
+    conversion = viewed.groupby("viewed_sku")["added_to_cart"].mean()
+    quality = catalog.products().set_index("sku")["quality"].reindex(conversion.index)
+    assert conversion.idxmin() == "HW-005"
+    assert conversion.rank().corr(quality.rank()) > 0.6  # Spearman
+
+
+def test_delivery_is_the_competitor_gap_worth_closing_in_every_main_category(tables):
+    """Chapter 02's competitor analysis: trailing gaps as a share of the competitor average."""
+    c, p = tables("competitors"), tables("products")
+    o, sh, it = tables("orders"), tables("shipments"), tables("order_items")
+    lines = it.merge(p[["sku", "category"]], on="sku")
+    days = sh.merge(o[["order_id", "order_time"]], on="order_id")
+    days = (days["delivered_time"] - days["order_time"]).dt.total_seconds() / 86400
+    days.index = sh["order_id"]
+    rating = tables("reviews").merge(p[["sku", "category"]], on="sku").groupby("category")["rating"]
+    for category, rivals in c.groupby("category"):
+        orders_in = lines.loc[lines["category"] == category, "order_id"].unique()
+        ours = {
+            "price": p.set_index("sku").at[rivals["comparable_sku"].iloc[0], "list_price"],
+            "delivery_days": days.reindex(orders_in).mean(),
+            "rating": rating.mean()[category],
+            "assortment": (p["category"] == category).sum(),
+        }
+        lower_is_better = {"price": 1, "delivery_days": 1, "rating": -1, "assortment": -1}
+        trailing = {
+            k: sign * (ours[k] - rivals[k].mean()) / rivals[k].mean()
+            for k, sign in lower_is_better.items()
+        }
+        assert max(trailing, key=trailing.get) == "delivery_days", (category, trailing)
+        assert trailing["delivery_days"] > 2 * sorted(trailing.values())[-2], (category, trailing)

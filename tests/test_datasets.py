@@ -502,3 +502,165 @@ def test_seller_replies_answer_negative_reviews_after_they_are_posted(shop):
     lag = r.loc[replied, "seller_reply_date"] - r.loc[replied, "review_date"]
     assert (lag >= pd.Timedelta(days=1)).all()
     assert (r.loc[replied, "seller_reply_date"] <= END).all()
+
+
+# --- the promotion effects chapter 05 reads -------------------------------------------------
+
+
+def _paid_days(shop) -> pd.DataFrame:
+    o = shop("orders")
+    paid = o[o["status"] != "cancelled"]
+    return paid.assign(day=paid["order_time"].dt.normalize())
+
+
+def test_baskets_bunch_just_above_the_festival_thresholds(shop):
+    """满减 每满300: during 618 and Double 11, baskets just short of a multiple of the threshold
+    are rarer than baskets just over it (they add a line to cross); outside promotions not."""
+    paid, pr = _paid_days(shop), shop("promotions")
+    ladder = pr[pr["promo_type"].isin(["festival", "spend_threshold"])]
+    on_any = np.zeros(len(paid), dtype=bool)
+    for r in ladder.itertuples():
+        on_any |= ((paid["day"] >= r.start_date) & (paid["day"] <= r.end_date)).to_numpy()
+
+    def above_per_below(g, step):
+        rest = np.mod(g, step)
+        near = g >= step * 0.9
+        below = (near & (rest >= step * 0.9)).sum()
+        above = (near & (g >= step) & (rest < step * 0.1)).sum()
+        return above / below
+
+    g = paid["gross_amount"].to_numpy()
+    for r in ladder[ladder["promo_type"] == "festival"].itertuples():
+        on = ((paid["day"] >= r.start_date) & (paid["day"] <= r.end_date)).to_numpy()
+        assert above_per_below(g[on], r.threshold) > 2.0, r.name
+    assert above_per_below(g[~on_any], 300.0) < 1.3
+
+
+def test_coupon_audiences_redeem_at_visibly_different_rates(shop):
+    c, pr = shop("coupons"), shop("promotions").set_index("promo_id")
+    audience = (
+        c["promo_id"]
+        .map(pr["name"])
+        .map(
+            {
+                "New-member coupon": "new",
+                "Loyal-customer coupon": "loyal",
+                "Win-back coupon": "dormant",
+            }
+        )
+    )
+    rate = c["redeemed_order_id"].notna().groupby(audience).mean()
+    assert set(rate.index) == {"new", "loyal", "dormant"}
+    assert rate["new"] > 3 * rate["loyal"] and rate["loyal"] > 3 * rate["dormant"]
+
+
+def test_demand_dips_before_and_after_the_festivals(shop):
+    """Pull-forward: orders a day in the ten days before 618 / Double 11 and in the ten after
+    fall well below the four weeks either side of them."""
+    from shoplab.shopgen.common import FESTIVALS, POST_FESTIVAL_DIP, PRE_FESTIVAL_DIP
+
+    paid = _paid_days(shop)
+    daily = paid.groupby("day").size()
+    pre, post, base = [], [], []
+    for year in (2024, 2025):
+        for first, last in FESTIVALS:
+            a, b = pd.Timestamp(f"{year}-{first}"), pd.Timestamp(f"{year}-{last}")
+            after = b + pd.Timedelta(days=2 if last == "11-11" else 1)
+            n_pre, n_post = PRE_FESTIVAL_DIP[0], POST_FESTIVAL_DIP[0]
+            d = pd.Timedelta(days=1)
+            pre.append(daily[a - n_pre * d : a - d].mean())
+            post.append(daily[after : after + (n_post - 1) * d].mean())
+            base.append(
+                pd.concat(
+                    [
+                        daily[a - (n_pre + 28) * d : a - (n_pre + 1) * d],
+                        daily[after + n_post * d : after + (n_post + 27) * d],
+                    ]
+                ).mean()
+            )
+    assert np.mean(pre) < 0.9 * np.mean(base)
+    assert np.mean(post) < 0.9 * np.mean(base)
+
+
+def test_festival_hero_deals_displace_other_skus(shop):
+    """Cannibalisation: on a hero deal's days the other SKUs sell fewer units per order than in
+    the festival week before."""
+    from shoplab.shopgen.catalog import HERO_DEALS
+
+    paid, items = _paid_days(shop), shop("order_items")
+    lines = items.merge(paid[["order_id", "day"]], on="order_id")
+    before, during = [], []
+    for start, n_days, sku, _ in HERO_DEALS:
+        s = pd.Timestamp(start)
+        hero = (lines["day"] >= s) & (lines["day"] < s + pd.Timedelta(days=n_days))
+        week = (lines["day"] >= s - pd.Timedelta(days=7)) & (lines["day"] < s)
+        for mask, out in ((week, before), (hero, during)):
+            x = lines[mask]
+            out.append(x.loc[x["sku"] != sku, "quantity"].sum() / x["order_id"].nunique())
+        share = lines.loc[hero & (lines["sku"] == sku), "quantity"].sum()
+        assert share / lines.loc[hero, "quantity"].sum() > 0.06, sku
+    assert np.mean(during) < 0.92 * np.mean(before)
+
+
+def _stream_contributions(shop) -> pd.DataFrame:
+    from shoplab import social
+
+    ls = shop("livestreams")
+    margin = social.channel_margin("livestream", shop("orders"), shop("order_items"),
+                                   shop("products"), shop("fees"), shop("shipments"))
+    return ls.assign(contribution=social.stream_contribution(
+        ls["gmv"], margin, ls["host_fee"], ls["commission_rate"]))
+
+
+def test_cheap_kol_slots_pay_back_and_big_ones_do_not(shop):
+    from shoplab.shopgen import traffic
+
+    kol = _stream_contributions(shop).query("host_type == 'kol'")
+    pays = (kol["contribution"] > 0).groupby(kol["host_fee"]).mean()
+    assert pays[traffic.KOL_FEES[0]] >= 0.6
+    assert pays[traffic.KOL_FEES[-1]] == 0 and pays[traffic.FESTIVAL_KOL_FEE] == 0
+    by_fee = kol.groupby("host_fee")["contribution"].mean()
+    assert by_fee.iloc[0] > 0 > by_fee.iloc[-1]
+
+
+def test_livestream_orders_are_refunded_more_often(shop):
+    from shoplab import social
+
+    refunds = social.refund_rate_by_channel(shop("orders"))
+    assert refunds["livestream"] > 1.5 * refunds["platform"]
+
+
+def test_customers_won_on_the_mini_program_buy_again_more(shop):
+    from shoplab import social
+
+    repeat = social.repeat_rate_by_first_channel(shop("orders"), shop("customers"))
+    assert repeat["mini_program"] >= repeat["platform"] + 0.05
+
+
+def test_referrals_name_real_customers_won_through_a_share(shop):
+    from shoplab import metrics, social
+
+    r, c, o, s = shop("referrals"), shop("customers"), shop("orders"), shop("sessions")
+    referred = r[r["referred_customer_id"].notna()]
+    assert referred["referred_customer_id"].is_unique and (referred["clicks"] >= 1).all()
+    signup = c.set_index("customer_id")
+    assert (signup.loc[referred["referred_customer_id"], "acquisition_channel"] == "social").all()
+    first_visit = s[s["customer_id"].notna()].drop_duplicates("customer_id").set_index(
+        "customer_id")
+    came = first_visit.loc[referred["referred_customer_id"]]
+    assert (came["channel"] == "mini_program").all() and (came["traffic_source"] == "social").all()
+    assert (came["start_time"].to_numpy() > referred["shared_time"].to_numpy()).all()
+    won = first_visit[(first_visit["channel"] == "mini_program")
+                      & (first_visit["traffic_source"] == "social")]
+    won = won[signup.loc[won.index, "acquisition_channel"] != "legacy"]
+    assert set(won.index) == set(referred["referred_customer_id"])
+    first = metrics.first_paid_orders(o).set_index("customer_id")["order_id"]
+    expected = referred["referred_customer_id"].map(first)
+    assert (referred["first_order_id"].fillna("") == expected.fillna("")).all()
+    # every sharer had paid for an order before sharing
+    paid = metrics.paid(o)
+    first_paid = paid.groupby("customer_id")["order_time"].min()
+    assert (r["customer_id"].map(first_paid) < r["shared_time"]).all()
+    k = social.referral_k_factor(r, o)
+    assert 0.01 <= k["k_factor"] <= 0.06
+    assert k["k_factor"] == pytest.approx(len(referred) / paid["customer_id"].nunique())

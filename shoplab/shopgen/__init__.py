@@ -16,11 +16,13 @@ import pandas as pd
 
 from shoplab.shopgen import (
     catalog,
+    competitors,
     crossborder,
     marketing,
     orders,
     platforms,
     service,
+    social,
     stock,
     traffic,
 )
@@ -49,6 +51,7 @@ def generate() -> dict[str, pd.DataFrame]:
     o, items, coupons = orders.finalize(draft, items, products, promos, customers)
     customers["member_tier"] = _member_tier(customers, o)
     sessions["order_id"] = sessions["session_id"].map(o.set_index("session_id")["order_id"])
+    sessions["viewed_sku"] = traffic.viewed_skus(sessions, items, products)
     rates = catalog.carrier_rates()
     shipments = service.shipments(o, items, products, rates)
     ad_campaigns = marketing.ad_campaigns(plan, o)
@@ -69,6 +72,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "reviews": service.reviews(o, items, products, shipments),
         "service_tickets": service.tickets(o, shipments, items, products, customers),
         "livestreams": marketing.livestreams(streams, o, sessions),
+        "referrals": social.referrals(customers, sessions, o),
         "carrier_rates": rates,
         "shipments": shipments,
         "fixed_costs": catalog.fixed_costs(),
@@ -76,6 +80,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "cross_border_rates": crossborder.cross_border_rates(),
         "parameters": catalog.parameters(),
         "platforms": platforms.platforms(),
+        "competitors": competitors.competitors(),
     }
 
 

@@ -44,7 +44,7 @@ RANGES = (
     Range(
         "median_turns", 4.0, 8.0, "median over SKUs of 2025 inventory turns (COGS ÷ average stock)"
     ),
-    Range("kol_commission_rate", 0.20, 0.30, "KOL commission ÷ KOL stream GMV"),
+    Range("kol_commission_rate", 0.10, 0.25, "KOL commission ÷ KOL stream GMV"),
 )
 
 # The console may claim more orders than the shop's last click, but only by this much per

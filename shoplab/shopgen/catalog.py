@@ -124,6 +124,15 @@ FLASH_SALES = [  # promo start, days, sku, pct off
     ("2025-09-19", 1, "HW-021", 0.30),
     ("2025-12-12", 1, "HW-032", 0.20),
 ]
+# Festival hero deals (爆款): a flash sale on the last two days of 618 and Double 11; its extra
+# units come partly out of the other SKUs' sales (cannibalisation).
+HERO_DEALS = [
+    ("2024-06-17", 2, "HW-003", 0.25),
+    ("2024-11-10", 2, "HW-004", 0.25),
+    ("2025-06-17", 2, "HW-006", 0.25),
+    ("2025-11-10", 2, "HW-003", 0.25),
+]
+FLASH_SALES += HERO_DEALS
 
 
 def promotions() -> pd.DataFrame:
@@ -221,6 +230,16 @@ def promotions() -> pd.DataFrame:
         199,
         20,
         notes="¥20 off ¥199, issued at signup, valid 30 days",
+    )
+    add(
+        "Loyal-customer coupon",
+        "coupon",
+        "2024-04-01",
+        "2025-12-31",
+        199,
+        20,
+        notes="¥20 off ¥199, issued quarterly from April 2024 to customers with at least 3 paid "
+        "orders in the last 365 days, valid 30 days",
     )
     add(
         "Win-back coupon",

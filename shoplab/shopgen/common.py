@@ -65,6 +65,35 @@ def festival_factor(days: pd.DatetimeIndex) -> np.ndarray:
     return f
 
 
+# Pull-forward (提前/透支消费): shoppers wait for a festival and stock up during it, so organic
+# traffic dips in the days before and after each one (window in days, traffic multiplier), and
+# before it those who do come fill carts and wait (加购): P(checkout | cart) × CART_WAIT.
+PRE_FESTIVAL_DIP = (10, 0.65)
+POST_FESTIVAL_DIP = (10, 0.60)
+CART_WAIT = 0.85
+FESTIVALS = (("06-01", "06-18"), ("10-21", "11-11"))  # 618 and Double 11 (first and last day)
+
+
+def pre_festival(days: pd.DatetimeIndex) -> np.ndarray:
+    """Whether each day lies in the window before 618 or Double 11 (shoppers wait)."""
+    return pull_forward(days, post=False) < 1
+
+
+def pull_forward(days: pd.DatetimeIndex, post: bool = True) -> np.ndarray:
+    """Traffic multiplier: the dips before and (if `post`) after 618 and Double 11."""
+    f = np.ones(len(days))
+    for year in sorted(set(days.year)):
+        for first, last in FESTIVALS:
+            a, b = pd.Timestamp(f"{year}-{first}"), pd.Timestamp(f"{year}-{last}")
+            (n_pre, pre), (n_post, post_dip) = PRE_FESTIVAL_DIP, POST_FESTIVAL_DIP
+            f[(days >= a - pd.Timedelta(days=n_pre)) & (days < a)] *= pre
+            # Double 11's 12 November is still a sales day (festival_factor): the dip follows it
+            after = b + pd.Timedelta(days=2 if last == "11-11" else 1)
+            if post:
+                f[(days >= after) & (days < after + pd.Timedelta(days=n_post))] *= post_dip
+    return f
+
+
 def base_traffic(days: pd.DatetimeIndex) -> np.ndarray:
     """Expected sessions per day before festivals: growth, yearly and weekly seasonality."""
     t = np.arange(len(days)) / 365.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from shoplab.shopgen.catalog import PRICE_TESTS
+from shoplab.shopgen.catalog import FLASH_SALES, PRICE_TESTS
 from shoplab.shopgen.common import (
     CARRIERS,
     DAYS,
@@ -21,6 +21,14 @@ from shoplab.shopgen.common import (
     ids,
     rng_for,
 )
+
+# The new-product launch (新品上线): the multi-cooker's demand ramps up over its first weeks and
+# takes sales from the rice cooker beside it (cannibalisation, beyond its proportional share).
+LAUNCH_SKU = "HW-032"
+CANNIBALISED_SKU = "HW-029"
+LAUNCH_RAMP_DAYS = 56  # demand grows linearly from a tenth to full over eight weeks
+LAUNCH_PEAK = 3.0  # full demand, × the catalogue's weight: the launch is a hit
+CANNIBALISATION = 0.4  # at full ramp the rice cooker loses this share of its own weight
 
 
 def draft_orders(s: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
@@ -111,9 +119,10 @@ def draft_items(
     )
     sorter = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[sorter])) + 1
+    launch_effect = _launch_effect(products)
     for grp in np.split(sorter, bounds):
         d, ch = line_day[grp[0]], line_ch[grp[0]]
-        w = base * aff[ch] * (launch <= d)
+        w = base * aff[ch] * (launch <= d) * launch_effect[d]
         w = w * np.where(np.isnan(flash_price[d]), 1.0, 5.0)
         if ch == "platform":
             w = w * np.isnan(test_price[d])  # test SKUs are sold on the platform only via the test
@@ -132,7 +141,59 @@ def draft_items(
             "unit_price": price,
         }
     )
-    return pd.concat([items, _price_test_lines(o, weeks, products)], ignore_index=True)
+    items = pd.concat([items, _price_test_lines(o, weeks, products)], ignore_index=True)
+    return pd.concat([items, _threshold_top_ups(o, items, products, promos)], ignore_index=True)
+
+
+TOP_UP_GAP = 0.2  # a basket within this share of the next 满减 threshold below it ...
+TOP_UP_RATE = 0.5  # ... gets a line added to cross it this often (the threshold effect)
+
+
+def _threshold_top_ups(
+    o: pd.DataFrame, items: pd.DataFrame, products: pd.DataFrame, promos: pd.DataFrame
+) -> pd.DataFrame:
+    """满减 bunching: during a threshold promotion some baskets just short of the next
+    threshold add one cheap line at list price that lifts them over it (凑单)."""
+    rng = rng_for("threshold_top_ups")
+    gross = (items["quantity"] * items["unit_price"]).groupby(items["order_id"]).sum()
+    g = gross.reindex(o["order_id"]).to_numpy()
+    odate = o["order_time"].dt.normalize()
+    step = np.full(len(o), np.nan)  # the threshold ladder in force: 满T or 每满T
+    per_every = np.zeros(len(o), dtype=bool)
+    for r in promos[promos["promo_type"].isin(["festival", "spend_threshold"])].itertuples():
+        on = ((odate >= r.start_date) & (odate <= r.end_date)).to_numpy()
+        step[on], per_every[on] = r.threshold, r.promo_type == "festival"
+    target = np.where(per_every, np.floor(g / step) * step + step, step)
+    gap = target - g
+    short = (gap > 0) & (gap <= TOP_UP_GAP * step) & (rng.random(len(o)) < TOP_UP_RATE)
+    # fillers: everyday SKUs (no price test or flash sale) at list price, cheapest first
+    special = set(PRICE_TESTS) | {sku for _, _, sku, _ in FLASH_SALES}
+    pool = products[~products["sku"].isin(special)].sort_values("list_price")
+    price, launch = pool["list_price"].to_numpy(), pool["launch_date"].to_numpy()
+    rows = []
+    have = set(zip(items["order_id"], items["sku"], strict=True))
+    for i in np.flatnonzero(short):
+        ok = (price >= gap[i]) & (launch <= odate.iloc[i].to_datetime64())
+        cand = np.flatnonzero(ok)[:3]  # one of the three cheapest that close the gap
+        if len(cand) == 0:
+            continue
+        j = cand[rng.integers(len(cand))]
+        oid, sku = o["order_id"].iloc[i], pool["sku"].iloc[j]
+        if (oid, sku) not in have:
+            rows.append((oid, sku, 1, float(price[j])))
+    return pd.DataFrame(rows, columns=["order_id", "sku", "quantity", "unit_price"])
+
+
+def _launch_effect(products: pd.DataFrame) -> np.ndarray:
+    """Per day and SKU, the weight multiplier of the launch: its ramp and the neighbour's loss."""
+    sku = products["sku"].to_numpy()
+    start = (products.set_index("sku").at[LAUNCH_SKU, "launch_date"] - DAYS[0]).days
+    since = np.arange(N_DAYS) - start
+    ramp = np.clip(0.1 + 0.9 * since / LAUNCH_RAMP_DAYS, 0.0, 1.0) * (since >= 0)
+    effect = np.ones((N_DAYS, len(sku)))
+    effect[:, sku == LAUNCH_SKU] = LAUNCH_PEAK * ramp[:, None]
+    effect[:, sku == CANNIBALISED_SKU] = 1.0 - CANNIBALISATION * ramp[:, None]
+    return effect
 
 
 def _price_test_lines(o: pd.DataFrame, weeks: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
@@ -223,6 +284,10 @@ def finalize(
     return o, items, coupons
 
 
+LOYAL_FROM = pd.Timestamp("2024-04-01")  # the loyal batch needs a quarter of history first
+LOYAL_MIN_ORDERS = 3  # paid orders in the last 365 days that make a customer loyal
+
+
 def _coupons(o, promos, customers, rng) -> pd.DataFrame:
     """Issue coupon batches and redeem each on the holder's first eligible paid order."""
     paid = o[o["status"] != "cancelled"][["order_id", "customer_id", "order_time", "gross_amount"]]
@@ -258,6 +323,21 @@ def _coupons(o, promos, customers, rng) -> pd.DataFrame:
                 29,
                 30.0,
                 299.0,
+                0.85,
+            )
+        )
+    for qs in pd.date_range(LOYAL_FROM, DAYS[-1], freq="QS"):
+        year = paid[(paid["d"] < qs) & (paid["d"] >= qs - pd.Timedelta(days=365))]
+        n_orders = year.groupby("customer_id").size()
+        loyal = np.sort(n_orders.index[n_orders >= LOYAL_MIN_ORDERS].to_numpy())
+        batches.append(
+            (
+                pid["Loyal-customer coupon"],
+                loyal,
+                np.full(len(loyal), qs.to_datetime64()),
+                29,
+                20.0,
+                199.0,
                 0.85,
             )
         )

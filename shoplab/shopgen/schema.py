@@ -146,6 +146,13 @@ TABLES: tuple[Table, ...] = (
         ("placed_order", "bool", "", "Submitted an order (paid or not)."),
         ("order_id", "str", "", "The order placed in this visit; empty unless placed_order."),
         (
+            "viewed_sku",
+            "str",
+            "",
+            "The product page the visit looked at (one per visit): one of the order's SKUs when "
+            "it placed an order; empty unless viewed_product.",
+        ),
+        (
             "checkout_variant",
             "str",
             "",
@@ -322,7 +329,10 @@ TABLES: tuple[Table, ...] = (
     _t(
         "coupons",
         "one row per coupon issued",
-        "Coupons issued to customers; each is redeemed on at most one paid order.",
+        "Coupons issued to customers; each is redeemed on at most one paid order. Audiences: "
+        "new members (new-member coupon, at sign-up), loyal customers (loyal-customer coupon, "
+        "quarterly), dormant customers (win-back coupon, quarterly, to a random fifth of them); "
+        "the 618 and Double 11 store coupons go to recent buyers.",
         ("coupon_id", "str", "", "Coupon key."),
         ("promo_id", "str", "", "Coupon batch (promotions row)."),
         ("customer_id", "str", "", "Holder."),
@@ -424,6 +434,29 @@ TABLES: tuple[Table, ...] = (
             "float",
             "CNY",
             "commission_rate × gmv, paid to the KOL on top of host_fee.",
+        ),
+    ),
+    _t(
+        "referrals",
+        "one row per share link",
+        "Share links (社交裂变): a customer shares the shop with friends; a friend who opens the "
+        "link and registers is a referred customer. Every customer whose first visit was a social "
+        "visit to the mini-program came through one of these links.",
+        ("share_id", "str", "", "Share-link key."),
+        ("customer_id", "str", "", "The customer who shared (always one who had paid an order)."),
+        ("shared_time", "datetime", "", "When the link was sent."),
+        ("clicks", "int", "", "Friends who opened the link."),
+        (
+            "referred_customer_id",
+            "str",
+            "",
+            "The new customer who registered through the link; empty when nobody did.",
+        ),
+        (
+            "first_order_id",
+            "str",
+            "",
+            "The referred customer's first paid order; empty when there is none (yet).",
         ),
     ),
     _t(
@@ -565,6 +598,27 @@ TABLES: tuple[Table, ...] = (
         ("onboarding_weeks", "int", "weeks", "Typical time from application to an open store."),
         ("as_of", "date", "", "Date the terms were recorded."),
     ),
+    _t(
+        "competitors",
+        "one row per competing shop and category",
+        "Four comparable specialist shops in each of the shop's three main categories "
+        "(Cookware, Small appliances, Kitchen tools), for competitor analysis (竞争对手分析, "
+        "chapter 02). Illustrative, dated figures, not any real shop's.",
+        ("competitor", "str", "", "Competing shop (key)."),
+        ("category", "str", "", "The category these figures are for."),
+        (
+            "comparable_sku",
+            "str",
+            "",
+            "Our SKU whose list_price compares with this shop's `price` (a like-for-like item).",
+        ),
+        ("price", "float", "CNY", "The competitor's price for the comparable item."),
+        ("rating", "float", "1–5", "Average review rating of its items in the category."),
+        ("delivery_days", "float", "days", "Average days from order to delivery."),
+        ("assortment", "int", "SKUs", "How many SKUs it carries in the category."),
+        ("return_rate", "float", "fraction", "Share of its paid orders refunded."),
+        ("as_of", "date", "", "Date the figures were recorded."),
+    ),
 )
 
 SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
@@ -572,8 +626,8 @@ SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
 
 def _facts() -> list[str]:
     """The effects planted by the generator, stated from its own constants."""
-    from shoplab.shopgen import common, marketing, service, stock, traffic
-    from shoplab.shopgen.catalog import PRICE_TESTS
+    from shoplab.shopgen import common, marketing, orders, service, social, stock, traffic
+    from shoplab.shopgen.catalog import HERO_DEALS, PRICE_TESTS
 
     tests = "; ".join(
         f"{sku}: {', '.join(f'¥{p:g}' for p in levels)} (elasticity {e:g}"
@@ -618,8 +672,27 @@ def _facts() -> list[str]:
         f"{marketing.HOLDOUT_INCREMENTAL:.0%} of the orders the console attributes to it "
         "(ad_holdout).",
         f"KOL livestreams: extra visits grow with the square root of the slot fee and convert "
-        f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee plus "
-        f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV.",
+        f"{traffic.KOL_CONVERSION:g}× better; a KOL is paid the slot fee "
+        f"(¥{traffic.KOL_FEES[0]:,.0f}–¥{traffic.KOL_FEES[-1]:,.0f}) plus "
+        f"{traffic.KOL_COMMISSION[0]:.0%}–{traffic.KOL_COMMISSION[1]:.0%} of the stream's GMV; "
+        f"the festival slots cost ¥{traffic.FESTIVAL_KOL_FEE:,.0f} and "
+        f"{traffic.FESTIVAL_KOL_COMMISSION:.0%}, {traffic.FESTIVAL_SLOT_PREMIUM:g}× a regular "
+        "slot with the same audience. At the livestream channel's contribution margin most of "
+        f"the cheapest (¥{traffic.KOL_FEES[0]:,.0f}) slots pay back their fee and commission, "
+        f"the ¥{traffic.KOL_FEES[-1]:,.0f} and festival slots never do "
+        "(asserted by tests/test_datasets.py). Livestream orders are refunded more often than "
+        "the platform's.",
+        f"Mini-program (私域): customers won there (first order on the mini-program) buy again "
+        f"more ({traffic.MINI_PROGRAM_PROPENSITY:g}× the repeat propensity, "
+        f"{traffic.MINI_PROGRAM_LIFE:g}× the life before churn): their repeat rate is visibly "
+        "higher than that of customers won on the platform (at least 5 points).",
+        "Referrals (社交裂变): every customer whose first visit was a social visit to the "
+        "mini-program came through a share link (referrals), sent before that visit by a customer "
+        f"who had already paid an order; about {social.SHARES_WITHOUT_SIGNUP:,} more links brought "
+        "nobody. K-factor = invites per customer × conversion per invite = (share links ÷ "
+        "paying customers) × (referred customers ÷ share links) = referred customers per "
+        "paying customer: between 0.01 and 0.06 over the two years, far below 1 (referrals "
+        "add customers; they do not grow the shop by themselves).",
         f"Stock: periodic review (products.review_period_days), order up to the forecast demand "
         f"over lead time + review period + {stock.SAFETY_DAYS} safety days, at least "
         f"{stock.MIN_ORDER_UNITS} units a purchase order. Over-forecast (overstock, slow turns): "
@@ -637,6 +710,41 @@ def _facts() -> list[str]:
         f"about {service.REPLY_RATE_NEGATIVE:.0%} of 1–2-star reviews and "
         f"{service.REPLY_RATE_MIDDLING:.0%} of 3-star ones, within days; the replies are not "
         "planted to change later ratings or repeat purchases.",
+        f"New-product launch: {orders.LAUNCH_SKU} (multi-cooker) from its launch date ramps "
+        f"linearly from a tenth to full demand (× {orders.LAUNCH_PEAK:g} its catalogue weight: a "
+        f"hit) over {orders.LAUNCH_RAMP_DAYS} days and "
+        f"cannibalises {orders.CANNIBALISED_SKU} (rice cooker, same category): at full ramp "
+        f"the rice cooker keeps {1 - orders.CANNIBALISATION:.0%} of its weight, so its units "
+        "fall by more than the proportional share the new SKU takes from every product "
+        "(asserted by tests/test_books.py: its share of the other small appliances' units "
+        "falls by at least a quarter).",
+        "Product pages: sessions.viewed_sku is drawn after the orders; a browse-only view is "
+        f"exp(−{traffic.VIEW_QUALITY_TILT:g} × quality) likelier, so a SKU's view → cart "
+        "conversion rises with its quality (HW-005 converts worst), while ordering sessions "
+        "viewed what they bought.",
+        "Competitors: in every main category the shop's largest trailing gap against the "
+        "competitor average, as a share of that average, is delivery days (asserted by "
+        "tests/test_books.py); it is a little dearer, about as well rated, and carries a few "
+        "SKUs fewer.",
+        "满减 bunching (凑单): during a threshold promotion, "
+        f"{orders.TOP_UP_RATE:.0%} of the baskets within {orders.TOP_UP_GAP:.0%} of the next "
+        "threshold below them (满T, or the next multiple of T for 每满T) add one cheap line at "
+        "list price that crosses it; so at 618 and Double 11 baskets just over a multiple of ¥300 "
+        "outnumber those just under it more than twice (target; about even outside promotions).",
+        "Coupon audiences: the new-member coupon is mostly spent on the sign-up order, loyal "
+        f"customers ({orders.LOYAL_MIN_ORDERS}+ paid orders in 365 days) redeem far less often, "
+        "dormant ones (win-back) hardly ever: each audience's redemption rate is more than 3× "
+        "the next (target). Coupons do not change who orders: a redeemed coupon discounts an "
+        "order the holder was placing anyway.",
+        "Pull-forward: organic traffic is × "
+        f"{common.PRE_FESTIVAL_DIP[1]:g} in the {common.PRE_FESTIVAL_DIP[0]} days before 618 and "
+        f"Double 11 (shoppers wait) and × {common.POST_FESTIVAL_DIP[1]:g} in the "
+        f"{common.POST_FESTIVAL_DIP[0]} days after (they bought early); paid orders a day in "
+        "those windows are under 0.9× the four weeks either side (target). Cannibalisation: "
+        "festival hero deals ("
+        + ", ".join(f"{sku} {d}" for d, _, sku, _ in HERO_DEALS)
+        + ", flash sales) take units from the other SKUs: fewer of those per order than in the "
+        "festival week before (target under 0.92×).",
         "Customers: 80后/90后 are the largest buyer groups; a minority of buyers buy "
         "again; each customer has a churn date after which they are dormant.",
     ]

@@ -16,6 +16,7 @@ from shoplab.shopgen.common import (
     AB_END,
     AB_LIFT,
     AB_START,
+    CART_WAIT,
     DAYS,
     N_DAYS,
     SOURCES,
@@ -23,15 +24,25 @@ from shoplab.shopgen.common import (
     festival_factor,
     ids,
     in_promo_conversion,
+    pre_festival,
+    pull_forward,
     rng_for,
 )
 
 SESSION_SCALE = 620.0  # organic visits a day before seasonality (ad clicks come on top)
-KOL_FEES = [1500.0, 2500.0, 4000.0, 6000.0, 10000.0]  # slot fees (坑位费) of regular KOL nights
+KOL_FEES = [600.0, 1000.0, 1600.0, 2400.0, 4000.0]  # slot fees (坑位费) of regular KOL nights
 FESTIVAL_KOL_FEE = 12000.0  # the big KOL slots on 618, 31 Oct and Double 11
-KOL_COMMISSION = (0.20, 0.30)  # 达人佣金 on the stream's GMV, drawn per slot
-KOL_EXTRA_SESSIONS = 1000.0  # at a ¥5k slot fee; grows with the square root of the fee
+# every brand wants a festival night: its slot costs this many times a regular slot with the
+# same audience
+FESTIVAL_SLOT_PREMIUM = 2.5
+KOL_COMMISSION = (0.10, 0.20)  # 达人佣金 on the stream's GMV, drawn per regular slot
+FESTIVAL_KOL_COMMISSION = 0.25  # the big names take more of the GMV as well
+# extra visits a KOL night brings: KOL_EXTRA_SESSIONS at a regular slot of KOL_REFERENCE_FEE,
+# growing with the square root of the fee (a bigger audience, not in proportion to the price)
+KOL_EXTRA_SESSIONS, KOL_REFERENCE_FEE = 1000.0, 2000.0
 KOL_CONVERSION = 1.35  # viewers of a KOL stream convert better (cart and checkout steps)
+# customers won on the mini-program: × repeat propensity and × expected life before churn
+MINI_PROGRAM_PROPENSITY, MINI_PROGRAM_LIFE = 2.0, 1.5
 # the funnel's step probabilities before segment multipliers (see `sessions`)
 CART_GIVEN_VIEW = 0.10
 CHECKOUT_GIVEN_CART = {"mobile": 0.38, "pc": 0.62}
@@ -76,25 +87,31 @@ def stream_schedule() -> pd.DataFrame:
         if day.day_of_week in own_days or fest:
             dur = int(rng.integers(8, 17) * 15)
             start = day + pd.Timedelta(hours=19, minutes=int(rng.choice([0, 30])))
-            rows.append((day, start, "own_staff", round(float(rng.normal(300, 40)), 2), dur, 0.0))
+            fee = round(float(rng.normal(300, 40)), 2)
+            rows.append((day, start, "own_staff", fee, dur, 0.0, 0.0))
     for month in pd.date_range(DAYS[0], DAYS[-1], freq="MS"):
         n = 1 if month.year == 2024 else 2
         for d in sorted(rng.choice(np.arange(1, 28), n, replace=False)):
             day = month + pd.Timedelta(days=int(d) - 1)
-            rows.append(
-                (
-                    day,
-                    day + pd.Timedelta(hours=20),
-                    "kol",
-                    float(rng.choice(KOL_FEES)),
-                    int(rng.integers(12, 16) * 15),
-                    round(float(rng.uniform(*KOL_COMMISSION)), 2),
-                )
-            )
+            fee = float(rng.choice(KOL_FEES))
+            dur = int(rng.integers(12, 16) * 15)
+            rate = round(float(rng.uniform(*KOL_COMMISSION)), 2)
+            rows.append((day, day + pd.Timedelta(hours=20), "kol", fee, dur, rate, fee))
     for y in (2024, 2025):
         for day in (f"{y}-06-18", f"{y}-11-11", f"{y}-10-31"):
             d = pd.Timestamp(day)
-            rows.append((d, d + pd.Timedelta(hours=20), "kol", FESTIVAL_KOL_FEE, 225, 0.25))
+            audience = FESTIVAL_KOL_FEE / FESTIVAL_SLOT_PREMIUM
+            rows.append(
+                (
+                    d,
+                    d + pd.Timedelta(hours=20),
+                    "kol",
+                    FESTIVAL_KOL_FEE,
+                    225,
+                    FESTIVAL_KOL_COMMISSION,
+                    audience,
+                )
+            )
     s = pd.DataFrame(
         rows,
         columns=[
@@ -104,6 +121,7 @@ def stream_schedule() -> pd.DataFrame:
             "host_fee",
             "duration_minutes",
             "commission_rate",
+            "audience_fee",  # the regular slot fee with this audience (not in the table)
         ],
     )
     # one stream an evening: a KOL night replaces the own stream, a festival KOL slot wins
@@ -126,7 +144,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     from shoplab.shopgen.marketing import CAMPAIGNS, campaign_channel
 
     rng = rng_for("sessions")
-    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS)
+    lam = SESSION_SCALE * base_traffic(DAYS) * festival_factor(DAYS) * pull_forward(DAYS)
     counts = rng.poisson(lam)
     day_idx = np.repeat(np.arange(N_DAYS), counts)
     n = len(day_idx)
@@ -140,7 +158,9 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     # extra livestream sessions on KOL stream nights
     kol = streams[streams["host_type"] == "kol"]
     kol_day = ((kol["date"] - DAYS[0]).dt.days).to_numpy()
-    extra = rng.poisson(KOL_EXTRA_SESSIONS * (kol["host_fee"].to_numpy() / 5000) ** 0.5)
+    extra = rng.poisson(
+        KOL_EXTRA_SESSIONS * (kol["audience_fee"].to_numpy() / KOL_REFERENCE_FEE) ** 0.5
+    )
     day_idx = np.r_[day_idx, np.repeat(kol_day, extra)]
     channel = np.r_[channel, np.repeat("livestream", extra.sum())]
     n_organic = len(day_idx)
@@ -216,6 +236,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     chk_p = (
         np.where(mobile, CHECKOUT_GIVEN_CART["mobile"], CHECKOUT_GIVEN_CART["pc"])
         * promo
+        * np.where(pre_festival(dates), CART_WAIT, 1.0)
         * np.where(variant == "B", AB_LIFT, 1.0)
         * kol_boost
     )
@@ -279,9 +300,14 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     cust_arm = np.where(rng.random(n_cust) < 0.5, "A", "B")
     reg_arm = arm[reg_idx]
     cust_arm[n_legacy:] = np.where(reg_arm != "", reg_arm, cust_arm[n_legacy:])
-    # propensity (repeat buying) and churn date (after it the customer is dormant)
-    prop = np.minimum(rng.lognormal(0.0, 0.9, n_cust), 6.0)
-    life = rng.exponential(330.0, n_cust)
+    # propensity (repeat buying) and churn date (after it the customer is dormant); customers
+    # won on the mini-program (the shop's private traffic, 私域) buy again more and stay longer
+    reg_channel = s["channel"].to_numpy()[reg_idx]
+    won_on_mini = np.r_[np.zeros(n_legacy, bool), reg_channel == "mini_program"]
+    prop = np.minimum(
+        rng.lognormal(0.0, 0.9, n_cust) * np.where(won_on_mini, MINI_PROGRAM_PROPENSITY, 1.0), 6.0
+    )
+    life = rng.exponential(330.0, n_cust) * np.where(won_on_mini, MINI_PROGRAM_LIFE, 1.0)
     churn = signup + pd.to_timedelta(life, unit="D").to_numpy()
     legacy = np.arange(n_cust) < n_legacy
     churn[legacy] = (
@@ -363,3 +389,41 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return s, c
+
+
+VIEW_QUALITY_TILT = 3.0  # a browse-only view is exp(−tilt × quality) likelier: good SKUs convert
+
+
+def viewed_skus(s: pd.DataFrame, items: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+    """The product each viewing session looked at, drawn after the orders exist.
+
+    An ordering session viewed one of its ordered SKUs. A session that carted but did not order
+    viewed a SKU drawn like that day's orders (the SKUs ordered since the last launch); a
+    browse-only session a SKU drawn like the carts, tilted towards low quality, so a SKU's
+    view → cart conversion rises with its quality. Its own stream: no other table moves.
+    """
+    rng = rng_for("viewed_sku")
+    sku = products["sku"].to_numpy()
+    quality = products["quality"].to_numpy()
+    out = np.full(len(s), "", dtype=object)
+    lines = items[["order_id", "sku"]].assign(key=rng.random(len(items)))
+    one = lines.sort_values("key", kind="stable").drop_duplicates("order_id")
+    ordered = s["order_id"].map(one.set_index("order_id")["sku"])
+    placed = s["placed_order"].to_numpy()
+    out[placed] = ordered[placed].to_numpy()
+    carted_only = (s["added_to_cart"] & ~s["placed_order"]).to_numpy()
+    browse = (s["viewed_product"] & ~s["added_to_cart"]).to_numpy()
+    # epochs between launches: within one, the same SKUs are on sale
+    launches = np.sort(products["launch_date"].unique())
+    epoch = np.searchsorted(launches, s["start_time"].dt.normalize().to_numpy(), side="right")
+    j_of = pd.Series(np.arange(len(sku)), index=sku)
+    for e in np.unique(epoch):
+        here = epoch == e
+        bought = np.bincount(j_of[out[here & placed]].to_numpy(), minlength=len(sku))
+        cart_pick = here & carted_only
+        out[cart_pick] = sku[rng.choice(len(sku), cart_pick.sum(), p=bought / bought.sum())]
+        carts = bought + np.bincount(j_of[out[cart_pick]].to_numpy(), minlength=len(sku))
+        w = carts * np.exp(-VIEW_QUALITY_TILT * quality)
+        view_pick = here & browse
+        out[view_pick] = sku[rng.choice(len(sku), view_pick.sum(), p=w / w.sum())]
+    return out
