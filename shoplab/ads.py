@@ -138,6 +138,10 @@ class ResponseCurve:
     def roas(self, spend):
         return return_on_ad_spend(self.revenue(spend), spend)
 
+    def scaled(self, factor: float) -> ResponseCurve:
+        """The same curve with every ¥ of revenue × `factor` (e.g. the holdout's incrementality)."""
+        return ResponseCurve(self.scale * factor, self.elasticity)
+
 
 def fit_response_curve(spend, orders, order_value: float) -> ResponseCurve:
     """Poisson regression of daily orders on log spend (log link), in ¥ of revenue.
@@ -294,6 +298,20 @@ def holdout_lift(holdout: pd.DataFrame) -> pd.Series:
         "incremental_orders_se": math.sqrt(exposed["orders"] + scale**2 * control["orders"]),
         "incremental_revenue": exposed["revenue"] - scale * control["revenue"],
     })
+
+
+def incrementality(holdout: pd.DataFrame, campaign_days: pd.DataFrame,
+                   revenue: str = "last_click_revenue") -> float:
+    """Share of a campaign's attributed revenue that the holdout shows it caused.
+
+    The holdout's incremental revenue (`holdout_lift`) ÷ the campaign's `revenue` column over the
+    test's days: `last_click_revenue` (the shop's own attribution, what the response curves are
+    fitted on) or the console's `attributed_revenue`. `campaign_days` are the tested campaign's
+    rows. Its response curve × this share is what more spend would really bring (Farris et al.:
+    ROMI on incremental revenue).
+    """
+    tested = campaign_days[campaign_days["date"].isin(holdout["date"])]
+    return float(holdout_lift(holdout)["incremental_revenue"] / tested[revenue].sum())
 
 
 def best_allocation(curves: dict[str, ResponseCurve], budget: float,

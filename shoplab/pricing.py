@@ -5,6 +5,13 @@ lesson, widget and exercises all call these.
 Conventions: margins, markups, discounts and uplifts are fractions (0.25 means 25 %); prices
 and costs are ¥ per unit; an elasticity is the signed % change in units per 1 % change in
 price, so normal demand has a negative elasticity.
+
+Price decisions are taken on the **contribution** of a unit (`metrics.unit_contribution`), not on
+its gross margin: a price change moves the commission, the payment fee and the expected refund
+with it (they are shares of the price, together `price_share` f), and the shop pays the net
+shipping s per unit whatever the price. So the cost a price must cover is the *marginal* cost of
+a sale, and the markup rule and the discount break-even below take f and s (`sale_costs` reads
+them off the shop's books). With f = s = 0 they reduce to the gross-margin textbook versions.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from shoplab import metrics
 from shoplab.metrics import paid
 
 PRICE_TEST_CHANNEL = "platform"  # the price test ran on the platform store only
@@ -141,31 +149,70 @@ def constant_elasticity_units(price, scale: float, elasticity: float):
     return scale * np.power(price, elasticity)
 
 
-def unit_profit(price, unit_cost, units):
-    """Gross profit: (price − unit cost) × units."""
-    return (price - unit_cost) * units
+def sale_costs(orders, order_items, products, fees, shipments) -> dict[str, float]:
+    """The shop's costs that grow with a sale, as `metrics.unit_contribution` takes them.
+
+    The price-proportional rates are the shares of GMV that commission, payment fees and
+    refunds take in the shop's books (`metrics.unit_economics`: each channel's rates weighted by
+    its sales, the refunded share of goods value); `net_shipping` is the carriers' cost less
+    the shipping buyers paid, per unit sold in a paid order. Pass the result as keywords:
+    `metrics.unit_contribution(price, cost, **sale_costs(...))`.
+    """
+    shares = metrics.unit_economics(orders, order_items, products, fees, shipments)
+    paid_items = order_items[order_items["order_id"].isin(paid(orders)["order_id"])]
+    units = float(paid_items["quantity"].sum())
+    return {
+        "commission_rate": float(shares["commission"]),
+        "payment_fee_rate": float(shares["payment_fees"]),
+        "refund_rate": float(shares["returns"]),
+        "net_shipping": float(shares["shipping"]) * metrics.gmv(orders) / units,
+    }
 
 
-def profit_maximising_price(unit_cost: float, elasticity: float) -> float:
-    """The markup rule for constant elasticity e: p* = c · e / (1 + e), valid for e < −1.
+def price_share(costs: dict[str, float]) -> float:
+    """f: the costs that are a share of the price (commission, payment fee, expected refund)."""
+    return costs["commission_rate"] + costs["payment_fee_rate"] + costs["refund_rate"]
 
-    Equivalently the margin at the optimum is −1/e (the Lerner index). When demand is
-    inelastic (e ≥ −1) every price rise raises profit, so there is no finite optimum and the
+
+def unit_profit(price, unit_cost, units, **costs):
+    """Contribution of `units` sold at `price`: `metrics.unit_contribution` × units.
+
+    `costs` are `unit_contribution`'s keywords (`sale_costs` gives the shop's); without them
+    this is gross profit, (price − unit cost) × units.
+    """
+    return metrics.unit_contribution(price, unit_cost, **costs) * units
+
+
+def profit_maximising_price(unit_cost: float, elasticity: float, price_share: float = 0.0,
+                            net_shipping: float = 0.0) -> float:
+    """The markup rule on contribution, for constant elasticity e < −1:
+    p* = (c + s) ÷ (1 − f) · e ÷ (1 + e).
+
+    Contribution a week is (p(1 − f) − c − s) · A · p^e; its derivative is zero where
+    p(1 − f)(1 + e) = e(c + s). The price covers the *marginal* cost of a sale: the unit cost and
+    net shipping s, grossed up for the share f of the price that commission, payment fee and
+    refunds take. With f = s = 0 it is the textbook c · e ÷ (1 + e), whose margin is −1/e (the
+    Lerner index); on contribution it is the *contribution* margin that equals −1/e. When demand
+    is inelastic (e ≥ −1) every price rise raises profit, so there is no finite optimum and the
     function returns infinity.
     """
     if elasticity >= -1:
         return math.inf
-    return unit_cost * elasticity / (1 + elasticity)
+    return (unit_cost + net_shipping) / (1 - price_share) * elasticity / (1 + elasticity)
 
 
-def required_uplift(margin: float, discount: float) -> float:
-    """Extra units needed for a price cut to keep gross profit: d / (m − d).
+def required_uplift(margin: float, discount: float, price_share: float = 0.0) -> float:
+    """Extra units a price cut needs to keep the same contribution: d(1 − f) ÷ (m − d(1 − f)).
 
-    `margin` is the gross margin before the discount and `discount` the cut, both as fractions
-    of the old price. Per-unit profit falls from m to m − d, so units must rise by m / (m − d),
-    an uplift of d / (m − d). When the discount eats the whole margin (d ≥ m) no volume is
-    enough: infinity.
+    `margin` m is the contribution margin before the discount, `discount` d the cut, both as
+    fractions of the old price, `price_share` f the costs that fall with the price (commission,
+    payment fee, refunds). A cut of d takes d off the price but only d(1 − f) off the
+    contribution, since the fees on the lost d go too: per old ¥ a unit now earns m − d(1 − f),
+    so units must rise by m ÷ (m − d(1 − f)). With f = 0 and m the gross margin it is the
+    textbook d ÷ (m − d). When the discount eats the whole contribution no volume is enough:
+    infinity.
     """
-    if discount >= margin:
+    cut = discount * (1 - price_share)
+    if cut >= margin:
         return math.inf
-    return discount / (margin - discount)
+    return cut / (margin - cut)

@@ -1,5 +1,9 @@
 """Chapter 04 — Pricing: margin vs markup, cost-plus prices, elasticity from the price test,
-the profit-maximising price, the discount break-even and the charm-price test in the orders."""
+the profit-maximising price, the discount break-even and the charm-price test in the orders.
+
+The price decisions (04.6 – 04.8) are taken on the contribution of a unit, with the shop's
+costs that grow with a sale (`pricing.sale_costs`, from `metrics.unit_economics`): the old
+gross-margin answer is each one's named mistake `gross_margin_rule`."""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import pandas as pd
 
 from graders.answers import Function, LabelSet, Number, Series, Table
 from graders.spec import Case, Exercise, Mistake
-from shoplab import pricing
+from shoplab import metrics, pricing
 
 ARC_SKU = "HW-008"
 CHARM_SKU = "HW-001"  # the wok: the price test's charm arm, ¥199 vs ¥200
 ELASTICITY_TOLERANCE = 0.005  # elasticities rounded to two decimals still pass
+PROMOTION_DISCOUNT = 0.10  # 04.7: the promotion's cut, as a share of the list price
+PROMOTION_LIFT = 0.30  # 04.7: the sales uplift the shop expects from it
 
 
 def _catalogue(data) -> pd.DataFrame:
@@ -47,14 +53,57 @@ def _linear_slope(data) -> pd.Series:
                       for sku, w in data.price_tests.groupby("sku")})
 
 
-def _priced_below_optimum(data, below: bool = True) -> list[str]:
-    catalogue = _catalogue(data)
-    chosen = []
-    for sku, elasticity in _fitted_elasticity(data).items():
-        best = pricing.profit_maximising_price(catalogue.at[sku, "unit_cost"], elasticity)
-        if (catalogue.at[sku, "list_price"] < best) == below:
-            chosen.append(sku)
-    return chosen
+def _sale_costs(data) -> dict[str, float]:
+    return pricing.sale_costs(data.orders, data.order_items, data.products, data.fees,
+                              data.shipments)
+
+
+def _best_prices(data, rule=None) -> pd.Series:
+    """p* of every tested SKU from its fitted elasticity; `rule(c, e, f, s)` for a mistake."""
+    costs, catalogue = _sale_costs(data), _catalogue(data)
+    rule = rule or pricing.profit_maximising_price
+    return pd.Series({sku: rule(catalogue.at[sku, "unit_cost"], e, pricing.price_share(costs),
+                                costs["net_shipping"])
+                      for sku, e in _fitted_elasticity(data).items()})
+
+
+def _gross_margin_rule(c, e, f, s):
+    return pricing.profit_maximising_price(c, e)
+
+
+def _priced_below(data, rule=None) -> list[str]:
+    best = _best_prices(data, rule)
+    return [sku for sku, p in best.items() if _catalogue(data).at[sku, "list_price"] < p]
+
+
+def _promotable(data, margin=None, price_share=None) -> list[str]:
+    """SKUs a PROMOTION_DISCOUNT cut pays for at PROMOTION_LIFT: the uplift needed is no more.
+
+    The mistakes pass another `margin(data)` per SKU or another `price_share` f.
+    """
+    costs, catalogue = _sale_costs(data), _catalogue(data)
+    if margin is None:
+        margins = metrics.contribution_margin(catalogue.list_price, catalogue.unit_cost, **costs)
+    else:
+        margins = margin(data)
+    f = pricing.price_share(costs) if price_share is None else price_share
+    return [sku for sku, m in margins.items()
+            if pricing.required_uplift(m, PROMOTION_DISCOUNT, f) <= PROMOTION_LIFT]
+
+
+def _gross_margins(data) -> pd.Series:
+    return pricing.gross_margin(_catalogue(data).list_price, _catalogue(data).unit_cost)
+
+
+def _contribution_margins(data) -> pd.Series:
+    return metrics.contribution_margin(_catalogue(data).list_price, _catalogue(data).unit_cost,
+                                       **_sale_costs(data))
+
+
+GROSS_MARGIN_RULE = ("That is the gross-margin answer: it prices as if the unit cost were the "
+                     "only cost of a sale. Commission, payment fee and expected refunds grow "
+                     "with the price (f in `costs`), and the shop pays net shipping on every "
+                     "unit (s): decide on the contribution.")
 
 
 def _charm_test(data, orders=None, revenue=None) -> pd.DataFrame:
@@ -235,77 +284,78 @@ EXERCISES = (
     ),
     Exercise(
         id="04.6",
-        kind="computation",
-        name="profit_maximising_price",
-        title="Profit-maximising price from the markup rule",
-        answer=Function(returns=Number("yuan")),
-        reference=pricing.profit_maximising_price,
-        cases=(
-            Case("a ¥100 cost and elasticity −2", {"unit_cost": 100.0, "elasticity": -2.0}),
-            Case("elasticity exactly −1", {"unit_cost": 100.0, "elasticity": -1.0}),
-            Case("a ¥60 cost and elasticity −3", {"unit_cost": 60.0, "elasticity": -3.0}),
-            Case("the air fryer's cost and elasticity −2.3",
-                 lambda data: {"unit_cost": _shop_cost("HW-027")(data), "elasticity": -2.3}),
-        ),
-        hidden=(
-            Case("inelastic demand, elasticity −0.5", {"unit_cost": 100.0, "elasticity": -0.5}),
-            Case("barely elastic demand, elasticity −1.05",
-                 {"unit_cost": 50.0, "elasticity": -1.05}),
-            Case("very elastic demand, elasticity −10", {"unit_cost": 50.0, "elasticity": -10.0}),
-        ),
+        kind="decision",
+        name="best_price",
+        title="The profit-maximising price of every tested product, on contribution",
+        answer=Series("yuan"),
+        reference=_best_prices,
         mistakes=(
+            Mistake("gross_margin_rule", lambda data: _best_prices(data, _gross_margin_rule),
+                    GROSS_MARGIN_RULE),
+            Mistake("fees_left_out",
+                    lambda data: _best_prices(
+                        data, lambda c, e, f, s: pricing.profit_maximising_price(c + s, e)),
+                    "Net shipping is in, but not the price-proportional costs: a share f of "
+                    "every ¥ of price goes to commission, payment fee and refunds, so divide "
+                    "the marginal cost by (1 − f)."),
+            Mistake("shipping_left_out",
+                    lambda data: _best_prices(
+                        data, lambda c, e, f, s: pricing.profit_maximising_price(c, e, f)),
+                    "The price-proportional costs are in, but not the net shipping the shop "
+                    "pays on every unit: the marginal cost is unit cost + net_shipping."),
+            Mistake("fees_added_on_cost",
+                    lambda data: _best_prices(
+                        data, lambda c, e, f, s: (c + s) * (1 + f) * e / (1 + e)),
+                    "(c + s) × (1 + f) adds the fees as a share of the *cost*. They are a "
+                    "share of the *price*: p(1 − f) must cover c + s, so divide by (1 − f)."),
             Mistake("sign_flipped",
-                    lambda unit_cost, elasticity: unit_cost * elasticity / (elasticity - 1),
+                    lambda data: _best_prices(data, lambda c, e, f, s: (c + s) / (1 - f)
+                                              * e / (e - 1)),
                     "That is the rule written for the size of the elasticity, |e|/(|e| − 1), "
-                    "fed a negative e. With the signed elasticity it is c · e / (1 + e)."),
-            Mistake("margin_as_markup",
-                    lambda unit_cost, elasticity: unit_cost * (1 - 1 / elasticity),
-                    "−1/e is the best *margin* (a share of the price), not a markup on cost. "
-                    "Solve (p − c) ÷ p = −1/e for p."),
+                    "fed a negative e. With the signed elasticity it is e / (1 + e)."),
         ),
         hints=(
-            "At the best price the margin (p − c) ÷ p equals −1/e (the inverse elasticity rule).",
-            "Solving for p gives the markup rule p* = c · e / (1 + e). Check: c = 100, e = −2 "
-            "gives 200.",
-            "When e ≥ −1 demand is inelastic: every price rise adds profit, there is no finite "
-            "best price. Return math.inf in that case, before the formula divides by 1 + e.",
+            "Contribution a week at price p is (p·(1 − f) − c − s) × units(p), with units(p) = "
+            "A·p^e from 04.5, f = the price-proportional costs and s = net shipping per unit "
+            "(both in `costs`).",
+            "Setting its derivative to zero gives the markup rule on the marginal cost: "
+            "p* = (c + s) ÷ (1 − f) · e ÷ (1 + e). Check: c + s = 90, f = 0.1, e = −2 gives 200.",
+            "f = costs['commission_rate'] + costs['payment_fee_rate'] + costs['refund_rate']; "
+            "s = costs['net_shipping']; e is each SKU's fitted elasticity (04.5).",
         ),
         points=3,
     ),
     Exercise(
         id="04.7",
-        kind="computation",
-        name="required_uplift",
-        title="Sales uplift a discount needs to break even",
-        answer=Function(returns=Number("fraction")),
-        reference=pricing.required_uplift,
-        cases=(
-            Case("a 50 % margin and a 10 % discount", {"margin": 0.5, "discount": 0.1}),
-            Case("a discount equal to the margin", {"margin": 0.3, "discount": 0.3}),
-            Case("a 40 % margin and a 20 % discount", {"margin": 0.4, "discount": 0.2}),
-        ),
-        hidden=(
-            Case("zero discount", {"margin": 0.35, "discount": 0.0}),
-            Case("a discount larger than the margin", {"margin": 0.3, "discount": 0.45}),
-            Case("the wok's margin and a 15 % discount",
-                 lambda data: {"margin": float(pricing.gross_margin(
-                     _catalogue(data).at["HW-001", "list_price"],
-                     _catalogue(data).at["HW-001", "unit_cost"])), "discount": 0.15}),
-        ),
+        kind="decision",
+        name="promote",
+        title=f"Which products can take a {PROMOTION_DISCOUNT:.0%}-off promotion?",
+        answer=LabelSet(),
+        reference=_promotable,
         mistakes=(
-            Mistake("discount_over_margin", lambda margin, discount: discount / margin,
-                    "d ÷ m is the share of the profit the discount gives away, not the extra "
-                    "sales that win it back: each unit now earns only m − d, so divide by that."),
-            Mistake("volume_ratio", lambda margin, discount: margin / (margin - discount),
-                    "That is the new volume as a multiple of the old (1 + uplift). The uplift "
-                    "is the extra part only: subtract 1."),
+            Mistake("gross_margin_rule", lambda data: _promotable(data, _gross_margins, 0.0),
+                    "That is the gross-margin answer, d ÷ (m − d) on the gross margin: it "
+                    "counts the unit cost as the only cost, so thin products look as if they "
+                    "could afford the cut. Use each SKU's contribution margin."),
+            Mistake("fees_not_cut", lambda data: _promotable(data, price_share=0.0),
+                    "Right margin, but the discount does not take its whole size off the "
+                    "contribution: the commission, payment fee and refunds on the ¥ given away "
+                    "go too, so a cut of d costs only d·(1 − f) per old ¥."),
+            Mistake("discount_over_margin",
+                    lambda data: [sku for sku, m in _contribution_margins(data).items()
+                                  if m > 0 and PROMOTION_DISCOUNT / m <= PROMOTION_LIFT],
+                    "d ÷ m is the share of the contribution the discount gives away, not the "
+                    "extra sales that win it back: each unit now earns m − d·(1 − f), so "
+                    "divide by that."),
         ),
         hints=(
-            "Before: units × m of profit per ¥ of price. After the discount each unit earns "
-            "m − d. How many more units keep total profit the same?",
-            "new units ÷ old units = m ÷ (m − d); the uplift is that minus 1.",
-            "uplift = d ÷ (m − d). If d ≥ m every sale loses money or earns nothing: return "
-            "math.inf.",
+            "For every product, its contribution margin m at list price: "
+            "metrics.contribution_margin(list_price, unit_cost, **costs).",
+            "The uplift a cut d needs to keep the same contribution is d(1 − f) ÷ (m − d(1 − f)): "
+            "per old ¥ of price a unit earns m − d(1 − f) instead of m. Infinite when "
+            "d(1 − f) ≥ m.",
+            f"Keep the SKUs whose needed uplift is at most the {PROMOTION_LIFT:.0%} the "
+            "promotion is expected to bring.",
         ),
         points=3,
     ),
@@ -315,19 +365,17 @@ EXERCISES = (
         name="underpriced",
         title="Which tested products are priced below their profit-maximising price?",
         answer=LabelSet(),
-        reference=_priced_below_optimum,
+        reference=_priced_below,
         mistakes=(
-            Mistake("reversed", lambda data: _priced_below_optimum(data, below=False),
-                    "Those are the products priced *above* their profit-maximising price "
-                    "(candidates for a price cut). The question asks for the under-priced ones."),
+            Mistake("gross_margin_rule", lambda data: _priced_below(data, _gross_margin_rule),
+                    GROSS_MARGIN_RULE),
         ),
         hints=(
-            "For each tested SKU, use its fitted elasticity (04.5) and unit cost to get p* "
-            "with your profit_maximising_price (04.6).",
+            "Use your 04.6 prices: p* on contribution for each tested SKU.",
             "Compare p* with the SKU's list_price.",
             "Under-priced means list_price < p*: raising the price towards p* would add profit.",
         ),
-        points=2,
+        points=3,
     ),
     Exercise(
         id="04.9",

@@ -1,18 +1,20 @@
 """Chapter 06 exercises: keyword CTR, the ad metric tree per campaign, break-even ROAS from the
-shop's unit economics, the campaigns that lose money, profit ROI, CAC and the profit-maximising
-daily budget.
+shop's unit economics, the campaigns that lose money, the channel to cut, paid CAC, the
+profit-maximising daily budget, and the reallocation of a fixed budget over the campaigns.
 
 The mistakes are the ones ad reports invite: the console's "ROI" that is really ROAS, a
 break-even that forgets every cost but the product, refunded goods costed as if restocked,
 CTR and CVR over the wrong denominator, CPM per impression instead of per thousand, CPA
-per click, and a budget sized where the average ROAS (not the marginal one) meets break-even.
+per click, blended CAC read as the cost of a paid customer, a budget sized where the average
+ROAS (not the marginal one) meets break-even, and a budget split by average ROAS, on the
+console's attributed revenue or without the holdout's incrementality.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from graders.answers import Function, LabelSet, Number, Series, Table
+from graders.answers import Function, Label, LabelSet, Number, Series, Table
 from graders.spec import Case, Exercise, Mistake
 from shoplab import ads
 from shoplab.metrics import (
@@ -26,6 +28,8 @@ from shoplab.metrics import (
 
 CAC_YEAR = 2025
 CURVE_CAMPAIGN = "AD02"  # Search - generic cookware: near break-even, worth sizing
+HOLDOUT_CAMPAIGN = "AD01"  # brand terms: the campaign the holdout tested
+SPLIT_TOLERANCE = 1.0  # 06.11: ¥1 a day, so another sound optimiser's answer passes
 
 
 def _shares(data) -> pd.Series:
@@ -92,6 +96,7 @@ def _cac_parts(data) -> dict:
     return {
         "spend": float(in_year["spend"].sum()),
         "new": int(new_customers_by_year(data.orders, data.customers)[CAC_YEAR]),
+        "paid_new": int(ads.paid_new_customers_by_year(data.orders, data.customers)[CAC_YEAR]),
         "with_legacy": int((first["order_time"].dt.year == CAC_YEAR).sum()),
         "buyers": int(paid_orders.loc[paid_orders["order_time"].dt.year == CAC_YEAR,
                                       "customer_id"].nunique()),
@@ -147,6 +152,90 @@ def _campaign_curve_case(data) -> dict:
     curve = ads.fit_response_curves(daily)[CURVE_CAMPAIGN]
     return {"scale": curve.scale, "elasticity": curve.elasticity,
             "break_even": ads.break_even_roas(_margin(data))}
+
+
+def _plan_days(data, console: bool = False) -> pd.DataFrame:
+    """The always-on campaigns' days with the shop's last-click orders and revenue.
+
+    `console=True` puts the console's attributed orders and revenue in their place (a mistake).
+    """
+    days = ads.with_last_click(data.ad_campaigns, data.orders)
+    days = days[days["campaign_id"].isin(ads.always_on(data.ad_campaigns))]
+    if console:
+        days = days.assign(last_click_orders=days["attributed_orders"],
+                           last_click_revenue=days["attributed_revenue"])
+    return days
+
+
+def _plan_curves(data, console: bool = False, holdout: bool = True) -> dict:
+    """Response curves of the always-on campaigns, the holdout campaign's × its incrementality."""
+    days = _plan_days(data, console)
+    curves = ads.fit_response_curves(days)
+    if holdout:
+        share = ads.incrementality(data.ad_holdout,
+                                   days[days["campaign_id"] == HOLDOUT_CAMPAIGN])
+        curves[HOLDOUT_CAMPAIGN] = curves[HOLDOUT_CAMPAIGN].scaled(share)
+    return curves
+
+
+def _today(data) -> pd.Series:
+    """Today's daily spend of each always-on campaign: its average spend a day."""
+    return _plan_days(data).groupby("campaign_id")["spend"].mean()
+
+
+def _best_split(data, console: bool = False, holdout: bool = True) -> pd.Series:
+    return ads.best_allocation(_plan_curves(data, console, holdout), float(_today(data).sum()),
+                               ads.break_even_roas(_margin(data)))
+
+
+def _split_by_average_roas(data) -> pd.Series:
+    """The mistake: today's total shared in proportion to each campaign's average ROAS."""
+    days = _plan_days(data)
+    totals = days.groupby("campaign_id")[["last_click_revenue", "spend"]].sum()
+    roas = ads.return_on_ad_spend(totals["last_click_revenue"], totals["spend"])
+    roas[HOLDOUT_CAMPAIGN] *= ads.incrementality(
+        data.ad_holdout, days[days["campaign_id"] == HOLDOUT_CAMPAIGN])
+    return float(_today(data).sum()) * roas / roas.sum()
+
+
+def _split_equal_average_roas(data) -> pd.Series:
+    """The mistake: every campaign at the same *average* ROAS, spending the whole total.
+
+    Marginal ROAS is elasticity × average ROAS, so equal average ROAS on a curve is equal
+    marginal ROAS on the curve with scale ÷ elasticity.
+    """
+    curves = {c: ads.ResponseCurve(k.scale / k.elasticity, k.elasticity)
+              for c, k in _plan_curves(data).items()}
+    return ads.best_allocation(curves, float(_today(data).sum()),
+                               ads.break_even_roas(_margin(data)))
+
+
+def _cut(split):
+    """The campaigns whose spend in `split(data)` is below today's."""
+    def campaigns(data) -> list[str]:
+        below = split(data) < _today(data)
+        return list(below.index[below])
+
+    return campaigns
+
+
+def _channel_by(data, by: str, largest: bool = False) -> str:
+    column = _roas_by_channel(data)[by]
+    return str(column.idxmax() if largest else column.idxmin())
+
+
+def _channel_to_cut(data) -> str:
+    roi = ads.profit_roi(_roas_by_channel(data)["attributed_revenue"],
+                         _roas_by_channel(data)["spend"], _margin(data))
+    return str(roi.idxmin())
+
+
+IGNORED_HOLDOUT = (f"{HOLDOUT_CAMPAIGN}'s curve is fitted on last clicks, but the holdout shows "
+                   "only part of that revenue was caused by the ads: scale its curve by the "
+                   "measured incrementality (ads.holdout_lift) before giving it money.")
+BY_AVERAGE_ROAS = ("That shares the budget by average ROAS: the average says what the ¥ "
+                   "already spent brought, not what the next ¥ brings. Move money until every "
+                   "campaign's *marginal* ROAS is the same (ads.best_allocation).")
 
 
 FRACTION, YUAN = Number("fraction"), Number("yuan")
@@ -350,53 +439,57 @@ EXERCISES = (
             "Take each campaign's ROAS over all its days (your 06.2 table).",
             "Keep the campaign_ids whose ROAS is below your break-even ROAS from 06.5.",
         ),
-        points=2,
+        points=3,
     ),
     Exercise(
         id="06.7",
-        kind="computation",
-        name="channel_roi",
-        title="Profit ROI of each ad channel",
-        answer=Series("fraction"),
-        reference=lambda data: ads.profit_roi(
-            _roas_by_channel(data)["attributed_revenue"], _roas_by_channel(data)["spend"],
-            _margin(data)),
+        kind="decision",
+        name="cut_channel",
+        title="Which ad channel to cut",
+        answer=Label(),
+        reference=_channel_to_cut,
         mistakes=(
-            Mistake("roas_as_roi", lambda data: _roas_by_channel(data)["roas"],
-                    'That is ROAS (revenue ÷ spend) — what 直通车 and 千川 label "ROI". '
-                    "ROI is profit per ¥: (revenue × contribution margin − spend) ÷ spend."),
-            Mistake("revenue_minus_spend", lambda data: _roas_by_channel(data)["roas"] - 1,
-                    "That is (revenue − spend) ÷ spend: it treats every ¥ of revenue as "
-                    "profit. Multiply revenue by the contribution margin first."),
+            Mistake("least_revenue",
+                    lambda data: _channel_by(data, "attributed_revenue"),
+                    "That channel brings the least revenue, but it is small because little is "
+                    "spent on it. Judge each ¥: profit ROI = (revenue × margin − spend) ÷ spend."),
+            Mistake("largest_spend",
+                    lambda data: _channel_by(data, "spend", largest=True),
+                    "That is the biggest bill, not the worst buy: a large budget that earns more "
+                    "than it costs is the last to cut. Compare profit ROI."),
         ),
         hints=(
             "Sum spend and attributed_revenue per ad_channel.",
-            "ROI = (revenue × contribution_margin − spend) ÷ spend; 0 means break-even.",
+            "Profit ROI = (revenue × contribution_margin − spend) ÷ spend; below 0 the channel "
+            "loses money.",
+            "Cut the channel whose profit ROI is lowest (here the one below 0).",
         ),
-        points=2,
+        points=3,
     ),
     Exercise(
         id="06.8",
         kind="computation",
-        name="cac",
-        title=f"Customer acquisition cost (CAC) in {CAC_YEAR}",
+        name="paid_cac",
+        title=f"Paid customer acquisition cost (CAC) in {CAC_YEAR}",
         answer=Number("yuan"),
-        reference=_cac_with("new"),
+        reference=_cac_with("paid_new"),
         mistakes=(
+            Mistake("blended_cac", _cac_with("new"),
+                    "That is the blended CAC: it divides the ad spend by every new customer, "
+                    "also those who came by search, livestream or a friend, so it is only a "
+                    "lower bound on what the ads paid per customer. The paid CAC divides by "
+                    "the new customers whose first paid order came from an ad click."),
             Mistake("all_buyers", _cac_with("buyers"),
                     f"That divides by everyone who bought in {CAC_YEAR}, returning customers "
                     "included. CAC counts only customers whose first paid order fell in "
-                    f"{CAC_YEAR}."),
+                    f"{CAC_YEAR}, and the paid CAC only those an ad brought."),
             Mistake("signups", _cac_with("signups"),
                     "That divides by registrations. A registrant who never pays is not a "
                     "customer won; count first paid orders."),
             Mistake("cpa_not_cac", _cac_with("orders"),
                     "That is the cost per attributed order (CPA). CAC divides by new "
                     "customers, not by orders."),
-            Mistake("legacy_counted", _cac_with("with_legacy"),
-                    "Members from before 2024 (acquisition_channel 'legacy') are in that count; "
-                    "they were won before the data starts, so leave them out."),
-            Mistake("both_years_spend", _cac_with("new", spend="all_spend"),
+            Mistake("both_years_spend", _cac_with("paid_new", spend="all_spend"),
                     f"That uses the ad spend of every year. Take only the spend dated "
                     f"{CAC_YEAR}."),
         ),
@@ -404,8 +497,8 @@ EXERCISES = (
             "A customer is new in the year of their first paid order (completed or refunded): "
             "sort paid orders by order_time and keep each customer_id's first. Leave out "
             "customers whose acquisition_channel is 'legacy'.",
-            f"CAC = ad spend dated {CAC_YEAR} ÷ number of those first orders placed in "
-            f"{CAC_YEAR}.",
+            "Won by ads: that first order has a campaign_id (the shop's last click was an ad).",
+            f"Paid CAC = ad spend dated {CAC_YEAR} ÷ the new customers of {CAC_YEAR} won by ads.",
         ),
         points=2,
     ),
@@ -443,6 +536,55 @@ EXERCISES = (
             "Solve elasticity × scale × s^(elasticity − 1) = break_even for s: "
             "s = (elasticity × scale ÷ break_even) ^ (1 ÷ (1 − elasticity)).",
         ),
-        points=2,
+        points=3,
+    ),
+    Exercise(
+        id="06.10",
+        kind="decision",
+        name="cut",
+        title="Which always-on campaigns lose budget in the best split",
+        answer=LabelSet(),
+        reference=_cut(_best_split),
+        mistakes=(
+            Mistake("ignored_holdout", _cut(lambda data: _best_split(data, holdout=False)),
+                    IGNORED_HOLDOUT),
+            Mistake("by_average_roas", _cut(_split_by_average_roas), BY_AVERAGE_ROAS),
+        ),
+        hints=(
+            "Fit the always-on campaigns' curves on the shop's last clicks "
+            "(ads.with_last_click, ads.fit_response_curves); multiply "
+            f"{HOLDOUT_CAMPAIGN}'s by ads.incrementality(ad_holdout, its rows).",
+            "Split today's total (the campaigns' average daily spends added up) with "
+            "ads.best_allocation(curves, total, break_even).",
+            "Keep the campaigns whose best daily spend is below today's.",
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="06.11",
+        kind="decision",
+        name="best_split",
+        title="Where the money goes: the best daily budget of every always-on campaign",
+        answer=Series("yuan", tol=SPLIT_TOLERANCE),
+        reference=_best_split,
+        mistakes=(
+            Mistake("ignored_holdout", lambda data: _best_split(data, holdout=False),
+                    IGNORED_HOLDOUT),
+            Mistake("console_revenue", lambda data: _best_split(data, console=True),
+                    "Those curves are fitted on the console's attributed orders and revenue, "
+                    "which claim more than the shop's own last clicks (any order within 7 days "
+                    "of a click). Fit on the shop's last-click orders (ads.with_last_click)."),
+            Mistake("by_average_roas", _split_by_average_roas, BY_AVERAGE_ROAS),
+            Mistake("equal_average_roas", _split_equal_average_roas,
+                    "That puts every campaign at the same *average* ROAS. The split that earns "
+                    "the most equalises the *marginal* ROAS, elasticity × average ROAS: a "
+                    "campaign with a flatter curve (higher elasticity) deserves more."),
+        ),
+        hints=(
+            "Your 06.10 split, as a Series of daily spend indexed by campaign_id.",
+            "Contribution is largest where every campaign's marginal ROAS is the same and not "
+            "below break-even; ads.best_allocation finds it for a total budget.",
+        ),
+        points=4,
     ),
 )

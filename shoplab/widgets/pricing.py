@@ -1,11 +1,15 @@
-"""Price explorer: move the price, the unit cost and the elasticity, watch profit respond.
+"""Price explorer: move the price, the unit cost and the elasticity, watch contribution respond.
 
 Demand is a constant-elasticity curve through one anchor point — the SKU's list price and the
 weekly units the price test's fit predicts there — so moving the elasticity slider swings the
 curve around that point. The figure shows weekly demand (top panel, units) and revenue and
-gross profit (bottom panel, ¥) against one price axis — two panels, not a second y axis, so
+contribution (bottom panel, ¥) against one price axis — two panels, not a second y axis, so
 neither quantity borrows the other's gridlines or zero — marks the current price and the
-profit-maximising price from the markup rule, and the readout compares the two.
+profit-maximising price from the markup rule on the marginal cost, and the readout compares the
+two. Contribution, not gross profit, because a price decision must count the costs that move
+with the sale (`costs`, the keywords of `metrics.unit_contribution`: commission, payment fee and
+refunds as shares of the price, net shipping per unit); the readout also names the price the
+gross-margin rule would pick, to show how far it falls short.
 
 The price and cost sliders step in whole ¥ (or in the fen the list price is quoted in) from a
 bound on that grid, so a learner who moves the price away can always move it back to ¥199.
@@ -29,15 +33,20 @@ GRID_POINTS = 300
 DEMAND, REVENUE, PROFIT, CURRENT, OPTIMUM = range(5)
 
 
-def price_explorer(products: pd.DataFrame, price_tests: pd.DataFrame) -> PriceExplorer:
-    """The lesson widget: a SKU dropdown (tested SKUs), three sliders, a chart and a readout."""
-    return PriceExplorer(products, price_tests)
+def price_explorer(products: pd.DataFrame, price_tests: pd.DataFrame,
+                   costs: dict[str, float]) -> PriceExplorer:
+    """The lesson widget: a SKU dropdown (tested SKUs), three sliders, a chart and a readout.
+
+    `costs` are the shop's costs that grow with a sale (`pricing.sale_costs`)."""
+    return PriceExplorer(products, price_tests, costs)
 
 
 class PriceExplorer(LessonWidget):
     """Controls (`sku`, `price`, `unit_cost`, `elasticity`), `figure` and `readout`."""
 
-    def __init__(self, products: pd.DataFrame, price_tests: pd.DataFrame):
+    def __init__(self, products: pd.DataFrame, price_tests: pd.DataFrame,
+                 costs: dict[str, float]):
+        self.costs = dict(costs)
         fitted = pricing.fit_demand(price_tests)
         catalogue = products.set_index("sku")
         self._start = {
@@ -94,38 +103,54 @@ class PriceExplorer(LessonWidget):
         return start["units"] * np.power(np.asarray(price, float) / start["price"],
                                          self.elasticity.value)
 
-    def optimum(self) -> float:
-        return pricing.profit_maximising_price(self.unit_cost.value, self.elasticity.value)
+    def optimum(self, on_gross_margin: bool = False) -> float:
+        """p* on contribution; `on_gross_margin` gives the old rule's c · e / (1 + e)."""
+        if on_gross_margin:
+            return pricing.profit_maximising_price(self.unit_cost.value, self.elasticity.value)
+        return pricing.profit_maximising_price(
+            self.unit_cost.value, self.elasticity.value, pricing.price_share(self.costs),
+            self.costs["net_shipping"])
+
+    def contribution(self, price):
+        """Weekly contribution at `price` on the current curve, after the costs of a sale."""
+        return pricing.unit_profit(price, self.unit_cost.value, self.units(price), **self.costs)
 
     def _redraw(self) -> None:
-        cost, price, best = self.unit_cost.value, self.price.value, self.optimum()
+        price, best = self.price.value, self.optimum()
         grid = np.linspace(self.price.min, self.price.max, GRID_POINTS)
         units = self.units(grid)
-        profit = pricing.unit_profit(grid, cost, units)
-        now = float(pricing.unit_profit(price, cost, self.units(price)))
+        profit = self.contribution(grid)
+        now = float(self.contribution(price))
         shown = math.isfinite(best) and self.price.min <= best <= self.price.max
         with self.figure.batch_update():
             for trace, y in ((DEMAND, units), (REVENUE, grid * units), (PROFIT, profit)):
                 self.figure.data[trace].x, self.figure.data[trace].y = grid, y
             self.figure.data[CURRENT].x, self.figure.data[CURRENT].y = [price], [now]
             self.figure.data[OPTIMUM].x = [best] if shown else []
-            self.figure.data[OPTIMUM].y = (
-                [float(pricing.unit_profit(best, cost, self.units(best)))] if shown else []
-            )
+            self.figure.data[OPTIMUM].y = [float(self.contribution(best))] if shown else []
         self.readout.value = self._readout(price, now, best)
 
     def _readout(self, price: float, now: float, best: float) -> str:
         yen = charts.fmt("yen")
+        share, shipping = pricing.price_share(self.costs), self.costs["net_shipping"]
         lines = [f"At {yen(price)}: {float(self.units(price)):,.0f} units a week, "
-                 f"gross profit {yen(now)} a week."]
+                 f"contribution {yen(now)} a week (after the unit cost, {share:.1%} of the price "
+                 f"for commission, payment fee and refunds, and "
+                 f"{charts.fmt('yen', 2)(shipping)} net shipping a unit)."]
         if not math.isfinite(best):
             lines.append("Demand is inelastic (elasticity ≥ −1): every price rise adds profit, "
                          "so there is no finite profit-maximising price.")
         else:
-            top = float(pricing.unit_profit(best, self.unit_cost.value, self.units(best)))
+            top = float(self.contribution(best))
             change = yen(top - now) if top < now else "+" + yen(top - now)
-            lines.append(f"Profit-maximising price p* = c·e/(1+e) = {charts.fmt('yen', 2)(best)}: "
-                         f"gross profit {yen(top)} a week ({change} vs now).")
+            lines.append(f"Profit-maximising price p* = (c+s)/(1−f)·e/(1+e) = "
+                         f"{charts.fmt('yen', 2)(best)}: contribution {yen(top)} a week "
+                         f"({change} vs now).")
+            gross = self.optimum(on_gross_margin=True)
+            lines.append(f"The gross-margin rule c·e/(1+e) would say "
+                         f"{charts.fmt('yen', 2)(gross)}, a contribution of "
+                         f"{yen(float(self.contribution(gross)))} a week: it leaves out the "
+                         "costs that grow with the sale.")
             if not self.price.min <= best <= self.price.max:
                 lines.append("p* lies outside the chart's price range.")
         return "<br>".join(lines)
@@ -153,7 +178,7 @@ def _empty_figure() -> go.FigureWidget:
                   row=1, col=1)
     money = charts.template("y", "yen") + "<extra></extra>"
     fig.add_trace(go.Scatter(name="revenue ¥/week", hovertemplate=money), row=2, col=1)
-    fig.add_trace(go.Scatter(name="gross profit ¥/week", hovertemplate=money), row=2, col=1)
+    fig.add_trace(go.Scatter(name="contribution ¥/week", hovertemplate=money), row=2, col=1)
     fig.add_trace(go.Scatter(name="current price", mode="markers", hovertemplate=money,
                              marker={"size": 12, "color": "black"}), row=2, col=1)
     fig.add_trace(go.Scatter(name="profit-maximising price", mode="markers", hovertemplate=money,

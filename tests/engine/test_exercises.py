@@ -131,12 +131,6 @@ def decision_share(chapter) -> float:
     return judged / sum(ex.max_points for ex in exercises)
 
 
-# Chapters written before the course asked for half of the points on decisions and diagnoses;
-# their exercises are to be reworked (issue: "Economics the best teacher would sign").
-# A chapter leaves this list when it reaches half; a new chapter never enters it.
-BUILT_BEFORE_THE_RULE = {"04", "06"}
-
-
 def test_half_of_each_chapters_points_are_decisions_or_diagnoses(capsys):
     shares = {chapter: decision_share(chapter) for chapter in registry.chapters()}
     with capsys.disabled():
@@ -144,9 +138,7 @@ def test_half_of_each_chapters_points_are_decisions_or_diagnoses(capsys):
         for chapter, share in shares.items():
             print(f"  {chapter}: {share:.0%}{'' if share >= 0.5 else '  (under 50 %)'}")
     short = {chapter for chapter, share in shares.items() if share < 0.5}
-    assert short <= BUILT_BEFORE_THE_RULE, f"under half on decisions/diagnoses: {short}"
-    reached = BUILT_BEFORE_THE_RULE & {c for c, s in shares.items() if s >= 0.5}
-    assert not reached, f"{reached} reached half: take them off BUILT_BEFORE_THE_RULE"
+    assert not short, f"under half on decisions/diagnoses: {short}"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)

@@ -254,3 +254,35 @@ def test_long_tail_keywords_are_clicked_and_bought_from_more_often():
     cvr = metrics.conversion_rate(kw["orders"], kw["clicks"])
     assert ctr["long_tail"] > ctr["head"] and cvr["long_tail"] > cvr["head"]
     assert kw.at["head", "impressions"] > kw.at["long_tail", "impressions"]
+
+
+def test_incrementality_on_a_hand_worked_test():
+    # the test above caused ¥1,200; the campaign's own last clicks on the test's day: ¥3,000,
+    # a day outside the test (¥999) does not count: 1,200 / 3,000 = 0.4
+    test = pd.DataFrame({"date": pd.to_datetime(["2025-09-01"] * 2),
+                         "group": ["exposed", "holdout"], "brand_searchers": [1000, 500],
+                         "orders": [60, 25], "revenue": [6000.0, 2400.0]})
+    days = pd.DataFrame({"date": pd.to_datetime(["2025-09-01", "2025-10-30"]),
+                         "last_click_revenue": [3000.0, 999.0],
+                         "attributed_revenue": [4800.0, 1500.0]})
+    assert ads.incrementality(test, days) == pytest.approx(0.4)
+    assert ads.incrementality(test, days, revenue="attributed_revenue") == pytest.approx(0.25)
+    curve = ads.ResponseCurve(100.0, 0.5).scaled(0.4)
+    assert curve.revenue(400.0) == pytest.approx(0.4 * 100 * 20)
+
+
+def test_brand_terms_lose_budget_once_the_holdout_is_counted(shop):
+    """Exercise 06.10 means something: scaling AD01 by the holdout moves money off it."""
+    margin = metrics.unit_economics(shop["orders"], shop["order_items"], shop["products"],
+                                    shop["fees"], shop["shipments"])["contribution_margin"]
+    daily = ads.with_last_click(shop["ad_campaigns"], shop["orders"])
+    daily = daily[daily["campaign_id"].isin(ads.always_on(shop["ad_campaigns"]))]
+    curves = ads.fit_response_curves(daily)
+    share = ads.incrementality(shop["ad_holdout"], daily[daily["campaign_id"] == "AD01"])
+    assert 0 < share < 0.5
+    today = daily.groupby("campaign_id")["spend"].mean()
+    honest = {**curves, "AD01": curves["AD01"].scaled(share)}
+    best = ads.best_allocation(honest, today.sum(), ads.break_even_roas(margin))
+    trusting = ads.best_allocation(curves, today.sum(), ads.break_even_roas(margin))
+    assert best["AD01"] < today["AD01"] < trusting["AD01"]
+    assert best.sum() == pytest.approx(today.sum())  # the budget binds: a real reallocation

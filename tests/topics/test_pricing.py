@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shoplab import pricing
+from shoplab import metrics, pricing
 from shoplab.widgets.pricing import CURRENT, DEMAND, OPTIMUM, PROFIT, REVENUE, price_explorer
 
 
@@ -86,6 +86,70 @@ def test_fit_demand_standard_error_by_hand():
     fitted = pricing.fit_demand(tests)
     assert fitted.at["A", "elasticity"] == pytest.approx(-1.0)
     assert fitted.at["A", "elasticity_se"] == pytest.approx(math.sqrt(2.0))
+
+
+NO_COSTS = {"commission_rate": 0.0, "payment_fee_rate": 0.0, "refund_rate": 0.0,
+            "net_shipping": 0.0}
+# f = 0.05 + 0.01 + 0.04 = 10 % of the price, s = ¥10 a unit
+SOME_COSTS = {"commission_rate": 0.05, "payment_fee_rate": 0.01, "refund_rate": 0.04,
+              "net_shipping": 10.0}
+
+
+def test_markup_rule_on_contribution_by_hand():
+    # c = 80, s = 10, f = 0.1, e = -2: (80 + 10) / 0.9 · 2 = 200. Check the first-order condition
+    # by hand: contribution per unit at 200 is 200 · 0.9 - 90 = 90, and its margin 90 / 200 =
+    # 0.45 = -(1 - f) / e
+    assert pricing.price_share(SOME_COSTS) == pytest.approx(0.1)
+    best = pricing.profit_maximising_price(80.0, -2.0, 0.1, 10.0)
+    assert best == pytest.approx(200.0)
+    assert metrics.contribution_margin(best, 80.0, **SOME_COSTS) == pytest.approx(0.45)
+    assert pricing.profit_maximising_price(80.0, -0.9, 0.1, 10.0) == math.inf
+    # the gross-margin rule would say 80 · 2 = 160, lower
+    assert pricing.profit_maximising_price(80.0, -2.0) == pytest.approx(160.0)
+
+
+@pytest.mark.parametrize(("cost", "elasticity"), [(80.0, -2.0), (48.06, -2.6), (119.6, -1.8)])
+def test_markup_rule_on_contribution_matches_a_grid_search(cost, elasticity):
+    grid = np.linspace(cost, 10 * cost, 200_001)
+    profit = pricing.unit_profit(grid, cost, pricing.constant_elasticity_units(grid, 1e6,
+                                                                                elasticity),
+                                 **SOME_COSTS)
+    best = pricing.profit_maximising_price(cost, elasticity, pricing.price_share(SOME_COSTS),
+                                           SOME_COSTS["net_shipping"])
+    assert abs(grid[np.argmax(profit)] - best) <= grid[1] - grid[0]
+
+
+def test_required_uplift_on_contribution_by_hand_both_ways():
+    # price ¥100, cost ¥50, f = 10 %, s = ¥10: contribution 100 · 0.9 - 60 = ¥30, m = 0.3.
+    # 10 % off: ¥90 · 0.9 - 60 = ¥21 a unit, so 100 units · 30 / 21 = 142.86 units are needed.
+    # The formula: d(1 - f) = 0.09; 0.09 / (0.3 - 0.09) = 0.4286
+    m = metrics.contribution_margin(100.0, 50.0, **SOME_COSTS)
+    assert m == pytest.approx(0.3)
+    uplift = pricing.required_uplift(m, 0.1, 0.1)
+    assert uplift == pytest.approx(30 / 21 - 1)
+    after = metrics.unit_contribution(90.0, 50.0, **SOME_COSTS)
+    assert after == pytest.approx(21.0)
+    assert 100 * (1 + uplift) * after == pytest.approx(100 * 30.0)
+    # the gross-margin rule, 0.1 / (0.5 - 0.1) = 25 %, asks for too few units: contribution falls
+    assert pricing.required_uplift(0.5, 0.1) == pytest.approx(0.25)
+    assert 125 * after < 100 * 30.0
+    # the whole contribution gone: a cut of d(1 - f) = m needs infinitely many units
+    assert pricing.required_uplift(0.3, 1 / 3, 0.1) == math.inf
+
+
+def test_sale_costs_come_from_the_books():
+    """f is unit_economics' commission, fee and refund shares; s its net shipping per unit."""
+    from shoplab import load_table
+
+    tables = [load_table(t) for t in ("orders", "order_items", "products", "fees", "shipments")]
+    costs = pricing.sale_costs(*tables)
+    shares = metrics.unit_economics(*tables)
+    assert pricing.price_share(costs) == pytest.approx(
+        shares["commission"] + shares["payment_fees"] + shares["returns"])
+    orders, items = tables[0], tables[1]
+    units = items[items.order_id.isin(metrics.paid(orders).order_id)].quantity.sum()
+    assert costs["net_shipping"] * units == pytest.approx(shares["shipping"] * metrics.gmv(orders))
+    assert 0 < pricing.price_share(costs) < 0.3 and costs["net_shipping"] > 0
 
 
 def test_markup_rule_by_hand():
@@ -193,7 +257,7 @@ def _two_sku_shop():
 
 @pytest.fixture
 def explorer():
-    return price_explorer(*_two_sku_shop())
+    return price_explorer(*_two_sku_shop(), NO_COSTS)
 
 
 def test_explorer_starts_from_the_fitted_curve(explorer):
@@ -244,6 +308,19 @@ def test_unit_cost_slider_moves_the_optimum(explorer):
     assert explorer.figure.data[OPTIMUM].x == pytest.approx((120.0,))  # 60 · -2 / -1
 
 
+def test_the_explorer_shows_contribution_not_gross_profit():
+    explorer = price_explorer(*_two_sku_shop(), SOME_COSTS)
+    fig = explorer.figure
+    x, demand = np.array(fig.data[DEMAND].x), np.array(fig.data[DEMAND].y)
+    # A: c = 50, f = 0.1, s = 10: contribution (0.9 p - 60) · units; p* = 60 / 0.9 · 2 = 133.33
+    assert np.array(fig.data[PROFIT].y) == pytest.approx((0.9 * x - 60.0) * demand)
+    assert fig.data[OPTIMUM].x == pytest.approx((60 / 0.9 * 2,))
+    assert "¥133.33" in explorer.readout.value
+    assert "contribution" in explorer.readout.value
+    assert "¥100.00" in explorer.readout.value  # the gross-margin rule's price, named
+    assert fig.data[PROFIT].name.startswith("contribution")
+
+
 def test_choosing_another_sku_resets_the_controls(explorer):
     explorer.elasticity.value = -4.0
     explorer.sku.value = "B"
@@ -279,13 +356,23 @@ def test_price_test_shows_elastic_demand_both_ways(shop):
         assert pricing.arc_elasticity(low.price, low.units, high.price, high.units) < 0, sku
 
 
-def test_the_pricing_decision_is_not_trivial(shop):
-    """Exercise 04.8 means something: some tested SKUs sit below p*, some above."""
+def test_the_pricing_decision_depends_on_the_base(shop):
+    """Exercise 04.8 means something: on gross margin some tested SKUs sit above p*; on
+    contribution, with the shop's costs of a sale, the answer is a different set."""
+    from shoplab import load_table
+
     catalogue, tests = shop
-    below = [sku for sku, e in pricing.fit_demand(tests).elasticity.items()
-             if catalogue.at[sku, "list_price"]
-             < pricing.profit_maximising_price(catalogue.at[sku, "unit_cost"], e)]
-    assert 0 < len(below) < tests.sku.nunique()
+    costs = pricing.sale_costs(*(load_table(t) for t in
+                                 ("orders", "order_items", "products", "fees", "shipments")))
+    fitted = pricing.fit_demand(tests).elasticity
+
+    def below(f, s):
+        return {sku for sku, e in fitted.items() if catalogue.at[sku, "list_price"]
+                < pricing.profit_maximising_price(catalogue.at[sku, "unit_cost"], e, f, s)}
+
+    on_gross = below(0.0, 0.0)
+    assert 0 < len(on_gross) < tests.sku.nunique()
+    assert below(pricing.price_share(costs), costs["net_shipping"]) != on_gross
 
 
 def test_required_uplift_restores_the_woks_profit(shop):
@@ -323,7 +410,8 @@ def test_price_and_cost_sliders_step_back_to_the_list_price():
                              "unit_cost": [82.5, 11.35], "list_price": [199.0, 39.9]})
     rows = [(sku, p, 1e5 * p ** -2.0) for sku, base in (("W", 199.0), ("S", 39.9))
             for p in (0.9 * base, base, 1.1 * base)]
-    explorer = price_explorer(products, pd.DataFrame(rows, columns=["sku", "price", "units"]))
+    explorer = price_explorer(products, pd.DataFrame(rows, columns=["sku", "price", "units"]),
+                              NO_COSTS)
     for sku, price, cost in (("W", 199.0, 82.5), ("S", 39.9, 11.35)):
         explorer.sku.value = sku
         assert (explorer.price.value, explorer.unit_cost.value) == (price, cost)
@@ -356,7 +444,7 @@ def test_the_fitted_elasticity_is_on_the_sliders_grid():
                              "list_price": [199.0]})
     tests = pd.DataFrame([("K", p, 1e5 * p ** -1.83) for p in (179.0, 199.0, 219.0)],
                          columns=["sku", "price", "units"])
-    slider = price_explorer(products, tests).elasticity
+    slider = price_explorer(products, tests, NO_COSTS).elasticity
     assert slider.value == pytest.approx(-1.83)
     steps = (slider.value - slider.min) / slider.step  # −1.83 is off a 0.05 grid from −5
     assert steps == pytest.approx(round(steps), abs=1e-6)
