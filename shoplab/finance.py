@@ -61,21 +61,6 @@ def loss_cause(levels: pd.DataFrame, festival) -> pd.Series:
     return cause
 
 
-def contribution_by_channel(orders, order_items, products, fees, shipments) -> pd.Series:
-    """Contribution (¥) per sales channel: `metrics.unit_economics` on each channel's orders
-    (their lines and parcels), times the channel's GMV."""
-    out = {}
-    for channel, own in metrics.paid(orders).groupby("channel"):
-        ids = own["order_id"]
-        margin = metrics.unit_economics(
-            orders[metrics.among(orders["order_id"], ids)],
-            order_items[metrics.among(order_items["order_id"], ids)],
-            products, fees, shipments[metrics.among(shipments["order_id"], ids)],
-        )["contribution_margin"]
-        out[channel] = margin * metrics.gmv(own)
-    return pd.Series(out, name="contribution")
-
-
 def break_even_volume(fixed_costs, contribution_per_unit):
     """Break-even volume (盈亏平衡点): units (or orders) whose contribution pays the fixed
     costs, fixed costs ÷ contribution per unit (Farris et al., *Marketing Metrics*, ch. 3).

@@ -111,23 +111,6 @@ def packaging_saving(shipments: pd.DataFrame, carrier_rates: pd.DataFrame,
     return float((before - after).sum())
 
 
-def channel_contribution(orders, order_items, products, fees, shipments) -> pd.DataFrame:
-    """Per sales channel: GMV, contribution margin (边际贡献率) and contribution in ¥.
-
-    Each channel's books go through `metrics.unit_economics`, the shop-wide definition.
-    """
-    rows = {}
-    for channel in sorted(orders["channel"].unique()):
-        own = orders[orders["channel"] == channel]
-        margin = metrics.unit_economics(
-            own, order_items, products, fees,
-            shipments[metrics.among(shipments["order_id"], own["order_id"])])["contribution_margin"]
-        rows[channel] = {"gmv": metrics.gmv(own), "contribution_margin": margin}
-    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("channel")
-    table["contribution"] = table["gmv"] * table["contribution_margin"]
-    return table
-
-
 def allocate_stock(units: int, demand: pd.Series, contribution: pd.Series) -> pd.Series:
     """Split one stock pool (共享库存) of `units` across channels, best contribution first.
 

@@ -175,3 +175,20 @@ def unit_economics(orders, order_items, products, fees, shipments) -> pd.Series:
         "gross_margin": 1.0 - costs["product_cost"],
         "contribution_margin": 1.0 - costs.sum(),
     })])
+
+
+def channel_contribution(orders, order_items, products, fees, shipments) -> pd.DataFrame:
+    """Per sales channel: GMV, contribution margin (边际贡献率) and contribution in ¥.
+
+    Each channel's books go through `unit_economics`, the shop-wide definition.
+    """
+    rows = {}
+    for channel in sorted(orders["channel"].unique()):
+        own = orders[orders["channel"] == channel]
+        margin = unit_economics(
+            own, order_items, products, fees,
+            shipments[among(shipments["order_id"], own["order_id"])])["contribution_margin"]
+        rows[channel] = {"gmv": gmv(own), "contribution_margin": margin}
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("channel")
+    table["contribution"] = table["gmv"] * table["contribution_margin"]
+    return table

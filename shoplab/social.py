@@ -57,15 +57,6 @@ def stream_funnel(livestreams: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def channel_margin(channel: str, orders, order_items, products, fees, shipments) -> float:
-    """The contribution margin (边际贡献率) of one sales channel's paid orders, `metrics`' rule."""
-    mine = orders[orders["channel"] == channel]
-    shipped = shipments[shipments["order_id"].isin(mine["order_id"])]
-    return float(
-        metrics.unit_economics(mine, order_items, products, fees, shipped)["contribution_margin"]
-    )
-
-
 BOOST_CHANNEL = "livestream_ads"  # the ad channel of the boosts (投流) bought for streams
 
 

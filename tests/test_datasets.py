@@ -630,11 +630,12 @@ def test_festival_hero_deals_displace_other_skus(shop):
 
 
 def _stream_contributions(shop) -> pd.DataFrame:
-    from shoplab import social
+    from shoplab import metrics, social
 
     ls = shop("livestreams")
-    margin = social.channel_margin("livestream", shop("orders"), shop("order_items"),
-                                   shop("products"), shop("fees"), shop("shipments"))
+    margin = metrics.channel_contribution(shop("orders"), shop("order_items"), shop("products"),
+                                          shop("fees"), shop("shipments")).at["livestream",
+                                                                              "contribution_margin"]
     return ls.assign(contribution=social.stream_contribution(
         ls["gmv"], margin, ls["host_fee"], ls["commission_rate"]))
 

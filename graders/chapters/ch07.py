@@ -24,8 +24,8 @@ CHANNELS = ("platform", "livestream", "mini_program")
 
 
 def _margin(data) -> float:
-    return social.channel_margin("livestream", data.orders, data.order_items, data.products,
-                                 data.fees, data.shipments)
+    return metrics.channel_contribution(data.orders, data.order_items, data.products, data.fees,
+                                        data.shipments).at["livestream", "contribution_margin"]
 
 
 def _whole_shop_margin(data) -> float:
@@ -175,7 +175,7 @@ EXERCISES = (
             "metrics.unit_economics(orders, order_items, products, fees, shipments) gives the "
             "contribution margin of whatever orders you pass it.",
             "Pass only orders with channel 'livestream' and the shipments of those orders "
-            "(social.channel_margin does both).",
+            "(metrics.channel_contribution does it for every channel).",
         ),
         points=2,
     ),

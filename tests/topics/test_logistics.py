@@ -119,7 +119,7 @@ def test_packaging_saving_only_counts_parcels_that_drop_a_kg():
 def test_channel_contribution_uses_the_shop_wide_definition():
     tables = {n: load_table(n) for n in
               ("orders", "order_items", "products", "fees", "shipments")}
-    table = logistics.channel_contribution(*tables.values())
+    table = metrics.channel_contribution(*tables.values())
     orders = tables["orders"]
     assert table["gmv"].sum() == pytest.approx(metrics.gmv(orders))
     whole = metrics.unit_economics(*tables.values())["contribution_margin"]

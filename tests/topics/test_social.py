@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shoplab import social
+from shoplab import metrics, social
 from shoplab.widgets.social import stream_planner
 
 
@@ -125,8 +125,9 @@ def test_the_shops_kol_slots_stop_paying_as_the_fee_grows():
 
     t = {n: load_table(n) for n in ("livestreams", "orders", "order_items", "products", "fees",
                                      "shipments", "ad_campaigns")}
-    margin = social.channel_margin("livestream", t["orders"], t["order_items"], t["products"],
-                                   t["fees"], t["shipments"])
+    margin = metrics.channel_contribution(t["orders"], t["order_items"], t["products"],
+                                          t["fees"], t["shipments"]).at["livestream",
+                                                                        "contribution_margin"]
     assert 0.15 < margin < 0.35
     slot = social.slot_contribution(t["livestreams"], t["orders"], t["ad_campaigns"], margin)
     streams = t["livestreams"].set_index("stream_id")
