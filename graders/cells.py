@@ -41,12 +41,14 @@ from graders.answers import (
     parameters,
     precision_words,
 )
-from graders.chapter import Chapter, answer_id, exercise_of, grade_id
-from graders.spec import Exercise
+from graders.chapter import Chapter, answer_id, exercise_of, grade_id, written_id
+from graders.spec import Exercise, Written
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = re.compile(r"### Exercise (?P<id>\d{2}\.\d+) — ")
+WRITTEN_HEADING = re.compile(r"### Written (?P<id>\d{2}\.\w+) — ")
 FORMAT_PREFIX = "**Answer:** "
+RUBRIC_PREFIX = "**Graded by your instructor** "
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER = re.compile(r"\s*\w+\s*=\s*\.\.\.(\s*#.*)?")
 SCHEMA = 3
@@ -106,6 +108,22 @@ def answer_format(exercise: Exercise) -> str:
     return f"{FORMAT_PREFIX}{what}."
 
 
+def _points_words(points: float) -> str:
+    return f"{points:g} point{'' if points == 1 else 's'}"
+
+
+def written_heading(written: Written) -> str:
+    return (f"### Written {written.id} — {written.title} ({_points_words(written.max_points)}, "
+            "graded by your instructor)")
+
+
+def rubric_line(written: Written) -> str:
+    """The line under a written answer's heading: the rubric the instructor grades it by."""
+    criteria = "; ".join(f"**{name}** ({_points_words(points)}): {what}"
+                         for name, points, what in written.rubric)
+    return f"{RUBRIC_PREFIX}(no check runs on prose) on: {criteria}."
+
+
 def grade_source(exercise: Exercise) -> str:
     """The grade cell: the visible check, then the block nbgrader hides from learners."""
     call = f'("{exercise.id}")'
@@ -137,10 +155,29 @@ def render(notebook: dict, chapter) -> dict:
     exercise lacks its heading, answer cell or grade cell, or the notebook has extra ones."""
     exercises = {ex.id: ex for ex in registry.exercises(chapter)}
     seen: dict[str, set[str]] = {ex_id: set() for ex_id in exercises}
+    written = {written_id(w.id): w for w in registry.written(chapter)}
+    seen |= {w.id: set() for w in written.values()}
     for cell in notebook["cells"]:
         text = _text(cell)
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell["cell_type"] == "markdown" and (match := HEADING.match(text)):
+        if cell["cell_type"] == "markdown" and (match := WRITTEN_HEADING.match(text)):
+            answer = _known({w.id: w for w in written.values()}, match["id"], "written heading")
+            body = text.split("\n")[1:]
+            while body and (not body[0].strip() or body[0].startswith(RUBRIC_PREFIX)):
+                body.pop(0)
+            cell["source"] = "\n".join([written_heading(answer), "", rubric_line(answer), "",
+                                        *body])
+            seen[answer.id].add("heading")
+        elif meta.get("grade_id") in written:
+            answer = written[meta["grade_id"]]
+            if cell["cell_type"] != "markdown":
+                raise LayoutError(f"written answer {answer.id}'s cell must be a markdown cell")
+            cell["metadata"]["nbgrader"] = _nbgrader(
+                written_id(answer.id), grade=True, solution=True,
+                points=_points(answer.max_points))
+            seen[answer.id].add("answer")
+            seen[answer.id].add("grade")
+        elif cell["cell_type"] == "markdown" and (match := HEADING.match(text)):
             exercise = _known(exercises, match["id"], "heading")
             body = text.split("\n")[1:]
             while body and (not body[0].strip() or body[0].startswith(FORMAT_PREFIX)):
@@ -168,7 +205,7 @@ def render(notebook: dict, chapter) -> dict:
     return notebook
 
 
-def _known(exercises: dict, exercise_id: str | None, what: str) -> Exercise:
+def _known(exercises: dict, exercise_id: str | None, what: str):
     if exercise_id not in exercises:
         raise LayoutError(f"a {what} names exercise {exercise_id!r}, which has no spec "
                           f"(specs: {', '.join(exercises)})")

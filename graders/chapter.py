@@ -69,6 +69,13 @@ def answer_id(exercise_id: str) -> str:
     return f"{grade_id(exercise_id)}_answer"
 
 
+def written_id(written: str) -> str:
+    """nbgrader's id for a written answer graded by hand: "13.case" -> "ex13_case" (no
+    exercise's grade cell id has a name after the chapter, so the two never collide)."""
+    chapter, _, name = written.partition(".")
+    return f"ex{Chapter.parse(chapter).code}_{name}"
+
+
 def exercise_of(grade_cell_id: str) -> str | None:
     """The exercise id a grade cell id names ("ex04_1" -> "04.1"), or None for other cells."""
     match = re.fullmatch(r"ex(\d{2})_(\d+)", grade_cell_id)

@@ -60,7 +60,10 @@ class NotPassed(AssertionError):
 def check(exercise_id: str, answer=_BY_NAME) -> None:
     """Check your answer to one exercise and say what to fix. Without `answer`, the answer
     is looked up by the name the exercise declares (the grade cells do this, so a failed
-    answer cell is reported as such)."""
+    answer cell is reported as such). A written answer has no check: it says so."""
+    if (written := registry.find_written(exercise_id)) is not None:
+        _show(_by_instructor(written))
+        return
     exercise = registry.find(exercise_id)
     if answer is _BY_NAME:
         answer = lookup(exercise.name, sys._getframe(1).f_globals)
@@ -118,6 +121,11 @@ def solution(exercise_id: str) -> None:
     _show(f"Solution to {exercise_id} {exercise.title}:\n\n{text}")
 
 
+def _by_instructor(written) -> str:
+    return (f"{written.id} {written.title} is graded by your instructor "
+            f"({written.max_points:g} points): no check reads prose. Its rubric is above the cell.")
+
+
 def progress(chapter: str) -> None:
     """Summarise the chapter's exercises (4, "04" or "ch04"): what you have passed, what is left."""
     chapter = Chapter.parse(chapter).code
@@ -135,4 +143,6 @@ def progress(chapter: str) -> None:
     lines = [f"Chapter {chapter}: {passed} of {len(rows)} exercises passed, "
              f"{earned:g} of {total:g} points on the checks you ran.", *rows,
              "The graded version also runs held-back cases, so make each check pass first."]
+    lines += [f"✎ {w.id} {w.title}: graded by your instructor (−/{w.max_points:g}), not "
+              "counted above" for w in registry.written(chapter)]
     _show("\n".join(lines))

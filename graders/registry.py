@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import graders.chapters
 from graders.chapter import Chapter
-from graders.spec import Exercise
+from graders.spec import Exercise, Written
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,22 @@ def chapters() -> list[str]:
 
 def exercises(chapter) -> tuple[Exercise, ...]:
     return chapter_module(chapter).EXERCISES
+
+
+def written(chapter) -> tuple[Written, ...]:
+    """The chapter's answers graded by hand (`WRITTEN`; most chapters have none)."""
+    return getattr(chapter_module(chapter), "WRITTEN", ())
+
+
+def find_written(answer_id: str) -> Written | None:
+    """The written answer (graded by hand) with this id ("13.case"), or None."""
+    try:
+        chapter = Chapter.parse(answer_id.split(".")[0]).code
+    except ValueError:
+        return None
+    if chapter not in chapters():
+        return None
+    return next((w for w in written(chapter) if w.id == answer_id), None)
 
 
 def find(exercise_id: str) -> Exercise:

@@ -122,3 +122,36 @@ class Exercise:
         if isinstance(self.points, Mapping):
             return {part: float(p) for part, p in self.points.items()}
         return {None: float(self.points)}
+
+
+@dataclass(frozen=True)
+class Written:
+    """A written answer the instructor grades by hand: an nbgrader manually graded markdown
+    cell (`solution` and `grade` both true), listed in a chapter module's `WRITTEN`.
+
+    No check can read prose, so nothing here pretends to: the learner's `check` and
+    `progress` say the cell is graded by the instructor, and nbgrader's autograde leaves it
+    for formgrader. `rubric` holds (criterion, points, what earns them); the cell's points
+    are their sum, and the source notebook's rubric and the cell's heading and metadata are
+    rendered from it (`graders.cells`), so the points are typed once.
+    """
+
+    id: str  # "13.case": the chapter, then a name (exercise ids are numbered, this is not)
+    title: str
+    rubric: tuple[tuple[str, float, str], ...]
+
+    def __post_init__(self):
+        chapter, _, name = self.id.partition(".")
+        if not (chapter.isdigit() and name.isidentifier() and not name.isdigit()):
+            raise ValueError(f"written answer {self.id!r}: write the chapter and a name, "
+                             "e.g. '13.case'")
+        if not self.rubric or any(points <= 0 for _, points, _ in self.rubric):
+            raise ValueError(f"written answer {self.id}: its rubric needs criteria worth points")
+
+    @property
+    def chapter(self) -> str:
+        return Chapter.parse(self.id.partition(".")[0]).code
+
+    @property
+    def max_points(self) -> float:
+        return float(sum(points for _, points, _ in self.rubric))

@@ -40,7 +40,9 @@ def outputs_text(cell) -> str:
 
 
 def grade_cells(nb):
-    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    """The autograded cells: code. A markdown grade cell is a written answer graded by hand."""
+    return [c for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
 
 
 def errors(nb):

@@ -205,7 +205,7 @@ def checks(root: Path, chapter: str) -> list[tuple[str, str, str]]:
     found = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade"):
+        if meta.get("grade") and cell.cell_type == "code":  # markdown: a written answer
             published = [o.data[RESULT_MIME] for o in cell.outputs
                          if o.output_type == "display_data" and RESULT_MIME in o.data]
             printed = "".join(o.text for o in cell.outputs if o.output_type == "stream")

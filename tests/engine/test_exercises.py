@@ -17,7 +17,7 @@ import pytest
 from graders import registry
 from graders.answers import Function, Label, Number
 from graders.cells import grade_source, solution_code, solution_text, source_path
-from graders.chapter import exercise_of
+from graders.chapter import exercise_of, written_id
 from graders.data import Data
 from graders.engine import BLANK, PASSED, evaluate
 from graders.spec import DECISION, DIAGNOSIS
@@ -106,10 +106,15 @@ def source_notebook(chapter):
 @pytest.mark.parametrize("chapter", registry.chapters())
 def test_source_notebook_has_one_grade_cell_per_exercise(chapter):
     nb = nbformat.read(source_notebook(chapter), as_version=4)
-    graded = {}
+    graded, by_hand = {}, {written_id(w.id): w for w in registry.written(chapter)}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade"):
+        if meta.get("grade") and meta.get("grade_id") in by_hand:
+            # A written answer: a manually graded markdown cell the learner writes in.
+            written = by_hand.pop(meta["grade_id"])
+            assert cell.cell_type == "markdown" and meta.get("solution"), written.id
+            assert not meta.get("locked") and float(meta["points"]) == written.max_points
+        elif meta.get("grade"):
             exercise_id = exercise_of(meta.get("grade_id", ""))
             assert exercise_id, f"grade cell {meta.get('grade_id')} is not named exNN_M"
             spec = registry.find(exercise_id)
@@ -121,6 +126,7 @@ def test_source_notebook_has_one_grade_cell_per_exercise(chapter):
             graded[exercise_id] = float(meta["points"])
     spec = {ex.id: ex.max_points for ex in registry.exercises(chapter)}
     assert graded == spec
+    assert not by_hand, f"written answers without their cell: {sorted(by_hand)}"
     assert nb.cells[-1].source.strip() == f'progress("{chapter}")'
 
 
