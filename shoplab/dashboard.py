@@ -36,15 +36,15 @@ import pandas as pd
 
 from shoplab import metrics
 
-# (indicator, kind, unit) in the order the dashboard shows them; units are charts.fmt's.
+# (indicator, kind, unit) in the order the dashboard shows them; units are charts.fmt's kinds.
 INDICATORS = (
     ("visitors", "traffic", "count"),
     ("visits", "traffic", "count"),
     ("bounce_rate", "traffic", "percent"),
     ("paid_orders", "conversion", "count"),
     ("conversion_rate", "conversion", "percent"),
-    ("aov", "conversion", "yuan"),
-    ("gmv", "conversion", "yuan"),
+    ("aov", "conversion", "yen"),
+    ("gmv", "conversion", "yen"),
     ("new_customer_share", "user", "percent"),
     ("repurchase_rate", "user", "percent"),
     ("add_to_cart_rate", "product", "percent"),
