@@ -2,8 +2,10 @@
 
 In a temporary copy of the repository (a git repo of its own, so every change shows), the
 test writes a tiny chapter — the first of the table of contents that has no files yet, so it
-keeps working as chapters land — the way an author would — its lesson, its spec module and its
-source notebook with prose, answer cells and empty grade cells — and then only runs
+keeps working as chapters land; once every chapter is written, the copy first removes the last
+chapter's files (and re-renders the lists of chapters) and commits that, so the test still
+adds a chapter to a course that lacks it — the way an author would — its lesson, its spec
+module and its source notebook with prose, answer cells and empty grade cells — and then only runs
 commands: `make release`'s `python -m shoplab.release` renders and releases it, the generic
 spec and staleness tests run on it, and real nbgrader grades a simulated class of it. The
 only files that differ from the commit afterwards are the chapter's own three, its
@@ -30,14 +32,15 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _unwritten(entry) -> bool:
+def _unwritten(entry, root: Path = REPO) -> bool:
     chapter = entry.chapter
-    return not ((REPO / "graders" / "chapters" / f"{chapter.assignment}.py").exists()
-                or list((REPO / "notebooks").glob(f"{chapter.code}_*.ipynb"))
-                or (REPO / "source" / chapter.assignment).exists())
+    return not ((root / "graders" / "chapters" / f"{chapter.assignment}.py").exists()
+                or list((root / "notebooks").glob(f"{chapter.code}_*.ipynb"))
+                or (root / "source" / chapter.assignment).exists())
 
 
-NEW = next(entry for entry in CONTENTS if _unwritten(entry))
+NEW = next((entry for entry in CONTENTS if _unwritten(entry)), CONTENTS[-1])
+MAKE_ROOM = not _unwritten(NEW)  # every chapter is written: the copy drops NEW's files first
 NN, CH = NEW.chapter.code, NEW.chapter.assignment  # "05", "ch05"
 LESSON = f"{NN}_throwaway.ipynb"
 PREVIOUS = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name < NN)[-1]
@@ -156,6 +159,15 @@ def repo(tmp_path_factory):
            "PYTHONPATH": str(copy), "SHOPLAB_DATA": str(REPO / "datasets"),
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if MAKE_ROOM:
+        for path in [copy / "graders" / "chapters" / f"{CH}.py",
+                     *(copy / "notebooks").glob(f"{NN}_*.ipynb")]:
+            path.unlink()
+        for folder in ("source", "release"):
+            shutil.rmtree(copy / folder / CH)
+        run([str(BIN / "python"), "-c", "from shoplab.contents import render_all; render_all()"],
+            copy, env)
+        assert _unwritten(NEW, copy)
     run(["git", "init", "-q"], copy, env)
     run(["git", "add", "-A"], copy, env)
     run(["git", "commit", "-qm", f"before chapter {NN}"], copy, env)
