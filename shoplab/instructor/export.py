@@ -5,6 +5,12 @@ gradebook; it is left out rather than exported as zeros, and `shoplab grade` lis
 
 Columns: student_id, first_name, last_name, email, one column per graded cell (named by its
 nbgrader grade id, e.g. ex04_1, holding the points after any manual grade), total, max.
+
+A written answer graded by hand (a markdown grade cell, e.g. ex13_case) is empty until the
+instructor grades it in formgrader: nbgrader scores it 0 meanwhile, which would read as a mark.
+The learner's row is still written (the autograded cells are final) and `total` then holds the
+autograded points only; export again after grading by hand. The Canvas and Moodle uploads
+(`shoplab.instructor.lms`) leave such a learner out until then.
 """
 
 from __future__ import annotations
@@ -19,10 +25,23 @@ from shoplab.instructor.course import Course
 PEOPLE = ("student_id", "first_name", "last_name", "email")
 
 
+def awaiting_instructor(grade) -> bool:
+    """A written answer (markdown grade cell) that no one has graded by hand yet."""
+    return grade.cell.cell_type == "markdown" and grade.manual_score is None
+
+
 def was_graded(submission) -> bool:
     """Whether nbgrader scored every grade cell of this submission (automatically or by
-    hand). A submission it could not grade keeps empty rows: it has no score to export."""
+    hand). A submission it could not grade keeps empty rows: it has no score to export. The
+    LMS uploads (`lms.py`) send only these: a total without the written answer is not final."""
     return all(grade.auto_score is not None or grade.manual_score is not None
+               for notebook in submission.notebooks for grade in notebook.grades)
+
+
+def was_autograded(submission) -> bool:
+    """`was_graded`, except that written answers may still await the instructor."""
+    return all(grade.auto_score is not None or grade.manual_score is not None
+               or awaiting_instructor(grade)
                for notebook in submission.notebooks for grade in notebook.grades)
 
 
@@ -34,13 +53,14 @@ def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
                    for cell in notebook.grade_cells]
         rows = []
         for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
-            if not was_graded(submission):
+            if not was_autograded(submission):
                 continue
             grades = [g for notebook in submission.notebooks for g in notebook.grades]
             student = submission.student
             row = {"student_id": student.id, "first_name": student.first_name or "",
                    "last_name": student.last_name or "", "email": student.email or ""}
-            row.update({grade.name: float(grade.score) for grade in grades})
+            row.update({grade.name: "" if awaiting_instructor(grade) else float(grade.score)
+                        for grade in grades})
             row["total"], row["max"] = float(submission.score), float(submission.max_score)
             rows.append(row)
     return columns, rows

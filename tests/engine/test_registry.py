@@ -53,3 +53,38 @@ def test_progress_takes_any_spelling_of_the_chapter(spelling, capsys):
     capsys.readouterr()
     progress(spelling)
     assert capsys.readouterr().out.startswith("Chapter 04: 1 of 9 exercises passed")
+
+
+WRITTEN = [w for chapter in registry.chapters() for w in registry.written(chapter)]
+
+
+def test_a_written_answer_has_an_id_no_exercise_cell_can_have():
+    from graders.chapter import written_id
+    from graders.spec import Written
+
+    assert written_id("13.case") == "ex13_case" and exercise_of("ex13_case") is None
+    for bad in ("13.1", "13", "case", "13.two words"):
+        with pytest.raises(ValueError, match="written answer"):
+            Written(bad, "t", (("c", 1, "w"),))
+    with pytest.raises(ValueError, match="rubric"):
+        Written("13.case", "t", ())
+    assert Written("13.case", "t", (("a", 1, "x"), ("b", 2.5, "y"))).max_points == 3.5
+
+
+@pytest.mark.skipif(not WRITTEN, reason="no chapter has a written answer")
+def test_check_and_progress_say_a_written_answer_is_graded_by_the_instructor(capsys):
+    from graders import check, progress
+
+    written = WRITTEN[0]
+    assert registry.find_written(written.id) is written
+    assert registry.find_written(f"{written.chapter}.nothing") is None
+    check(written.id)
+    said = capsys.readouterr().out
+    assert "graded by your instructor" in said and f"{written.max_points:g} points" in said
+    progress(written.chapter)
+    lines = capsys.readouterr().out.splitlines()
+    exercises = registry.exercises(written.chapter)
+    assert lines[0].endswith(f"of {sum(e.max_points for e in exercises):g} points on the checks "
+                             "you ran.")  # the written answer's points are not in the sum
+    assert any(line.startswith(f"✎ {written.id}") and "graded by your instructor" in line
+               for line in lines)
