@@ -26,8 +26,10 @@ PEOPLE = ("student_id", "first_name", "last_name", "email")
 
 
 def awaiting_instructor(grade) -> bool:
-    """A written answer (markdown grade cell) that no one has graded by hand yet."""
-    return grade.cell.cell_type == "markdown" and grade.manual_score is None
+    """A written answer (markdown grade cell) that no one has graded by hand yet. (One left
+    as released is no answer: nbgrader scores it 0 itself, and that 0 is a mark.)"""
+    return (grade.cell.cell_type == "markdown" and grade.manual_score is None
+            and grade.auto_score is None)
 
 
 def was_graded(submission) -> bool:

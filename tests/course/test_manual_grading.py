@@ -2,10 +2,11 @@
 
 Chapter 13's case analysis is a manually graded markdown cell (`graders.spec.Written`). Real
 nbgrader autogrades two submissions of the chapter — the worked solutions with a case written
-in the cell, and the blank release — and leaves the written cell for the instructor; the
-instructor's grade and comment go in through nbgrader's Gradebook API (what formgrader's
-"Manual grading" page writes); `nbgrader generate_feedback` shows them; `shoplab export` has
-the cell empty before the hand grade (nbgrader's 0 there is not a mark) and its points after.
+in the cell, and the blank release — and leaves the written case for the instructor (the blank
+cell scores 0 by itself: nothing was written). The instructor's grade and comment go in through
+nbgrader's Gradebook API (what formgrader's "Manual grading" page writes); `nbgrader
+generate_feedback` shows them; `shoplab export` has the cell empty before the hand grade
+(nbgrader's 0 there is not a mark) and its points after.
 """
 
 from __future__ import annotations
@@ -98,18 +99,19 @@ AUTOGRADED = sum(ex.max_points for ex in registry.exercises(CHAPTER))
 
 def test_autograde_scores_the_code_and_leaves_the_written_cell_to_the_instructor(course):
     course, waiting, before, _ = course
-    assert waiting == {"wrote": True, "blank": True}
+    # A cell left as released is no answer: nbgrader scores it 0 itself, nothing to grade.
+    assert waiting == {"wrote": True, "blank": False}
     assert float(before["wrote"]["total"]) == AUTOGRADED
     assert float(before["wrote"]["max"]) == AUTOGRADED + WRITTEN.max_points
-    assert before["wrote"][CELL] == "" and before["blank"][CELL] == ""  # not a 0: not graded
-    assert float(before["blank"]["total"]) == 0
+    assert before["wrote"][CELL] == ""  # not a 0: not graded yet
+    assert float(before["blank"][CELL]) == 0 and float(before["blank"]["total"]) == 0
 
 
 def test_the_hand_grade_reaches_the_feedback_and_the_export(course):
     course, _, _, after = course
     assert float(after["wrote"][CELL]) == MARK
     assert float(after["wrote"]["total"]) == AUTOGRADED + MARK
-    assert after["blank"][CELL] == ""
+    assert float(after["blank"][CELL]) == 0
     page = html.unescape((course / "feedback" / "wrote" / NAME /
                           NOTEBOOK.replace(".ipynb", ".html")).read_text())
     assert COMMENT in page and "背景 Background" in page

@@ -69,3 +69,28 @@ def test_rendering_keeps_the_authors_prose_and_replaces_a_wrong_heading():
     assert cell.source.startswith("### Exercise 04.1 — Gross margin of every product (2 points)"
                                   "\n\n**Answer:** `margin`, ")
     assert cell.source.endswith("\n\n" + prose)
+
+
+def test_a_written_answer_is_rendered_from_its_rubric_and_missing_one_is_named():
+    from graders import registry
+    from graders.cells import written_heading
+    from graders.chapter import written_id
+
+    chapter = next((c for c in registry.chapters() if registry.written(c)), None)
+    if chapter is None:
+        pytest.skip("no chapter has a written answer")
+    written = registry.written(chapter)[0]
+    notebook = nbformat.read(source_path(chapter), as_version=4)
+    heading = next(c for c in notebook.cells if c.source.startswith(f"### Written {written.id} "))
+    answer = next(c for c in notebook.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == written_id(written.id))
+    heading.source = f"### Written {written.id} — Old title (1 point)\n\nMy prose."
+    answer.metadata["nbgrader"]["points"] = 99
+    render(notebook, chapter)
+    assert heading.source.startswith(written_heading(written) + "\n\n**Graded by your instructor**")
+    assert heading.source.endswith("\n\nMy prose.")
+    assert answer.metadata["nbgrader"]["points"] == written.max_points
+    assert answer.metadata["nbgrader"]["solution"] and answer.metadata["nbgrader"]["grade"]
+    with pytest.raises(LayoutError, match=rf"{written.id} answer"):
+        render(_without(nbformat.read(source_path(chapter), as_version=4),
+                        written_id(written.id)), chapter)
