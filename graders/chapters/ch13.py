@@ -19,6 +19,7 @@ from graders.spec import Exercise, Mistake, Written
 from shoplab import ads, dashboard, funnel, metrics
 
 MONTH = "2025-11"  # the last Double 11's month
+MONTH_NAME = "November 2025"
 YEAR = 2025
 DOUBLE_11 = ("2025-10-21", "2025-11-11")  # the campaign: pre-sale to the peak day
 MONTHS = tuple(str(pd.Period(f"{YEAR}-01", freq="M") + i) for i in range(12))
@@ -82,7 +83,7 @@ EXERCISES = (
         id="13.1",
         kind="computation",
         name="conversion_nov",
-        title=f"The dashboard's conversion rate for {MONTH}",
+        title=f"The dashboard's conversion rate for {MONTH_NAME}",
         answer=Number("fraction"),
         reference=lambda data: float(_indicators(data, MONTH)["conversion_rate"]),
         mistakes=(
@@ -111,7 +112,7 @@ EXERCISES = (
         id="13.2",
         kind="computation",
         name="gmv_split",
-        title=f"{MONTH}'s GMV change on a year before, split into its three drivers",
+        title=f"{MONTH_NAME}'s GMV change on a year before, split into its three drivers",
         answer=Series("yuan"),
         reference=lambda data: dashboard.gmv_drivers(*_yoy(data)),
         mistakes=(
