@@ -48,7 +48,8 @@ def was_autograded(submission) -> bool:
 
 
 def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
-    """(exercise columns, one row per submission) straight from the gradebook."""
+    """(exercise columns, one row per submission) straight from the gradebook; a written
+    answer awaiting the instructor is None."""
     with Gradebook(course.config().CourseDirectory.db_url) as gradebook:
         assignment = gradebook.find_assignment(chapter)
         columns = [cell.name for notebook in assignment.notebooks
@@ -61,7 +62,8 @@ def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
             student = submission.student
             row = {"student_id": student.id, "first_name": student.first_name or "",
                    "last_name": student.last_name or "", "email": student.email or ""}
-            row.update({grade.name: "" if awaiting_instructor(grade) else float(grade.score)
+            # None (an empty CSV cell) for a written answer the instructor has not graded yet
+            row.update({grade.name: None if awaiting_instructor(grade) else float(grade.score)
                         for grade in grades})
             row["total"], row["max"] = float(submission.score), float(submission.max_score)
             rows.append(row)

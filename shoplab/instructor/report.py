@@ -85,8 +85,9 @@ def build_report(course: Course, chapter: str) -> str:
     items = []
     for column in columns:
         maximum = _max_points(course, chapter, column)
-        passed = [int(row.get(column, 0) >= maximum) for row in rows]
-        rest = [row["total"] - row.get(column, 0) for row in rows]
+        scored = [row.get(column) or 0.0 for row in rows]  # None: not graded by hand yet
+        passed = [int(score >= maximum) for score in scored]
+        rest = [row["total"] - score for row, score in zip(rows, scored, strict=True)]
         items.append((column, sum(passed) / len(rows) if rows else 0.0,
                       point_biserial(passed, rest)))
     mistakes = misconception_counts(course, chapter, [row["student_id"] for row in rows])

@@ -6,7 +6,8 @@ in the cell, and the blank release — and leaves the written case for the instr
 cell scores 0 by itself: nothing was written). The instructor's grade and comment go in through
 nbgrader's Gradebook API (what formgrader's "Manual grading" page writes); `nbgrader
 generate_feedback` shows them; `shoplab export` has the cell empty before the hand grade
-(nbgrader's 0 there is not a mark) and its points after.
+(nbgrader's 0 there is not a mark) and its points after; `shoplab report` reads the table with
+the cell still ungraded.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def course(tmp_path_factory):
         target.write_bytes(content)
     nbgrader(course, "autograde", NAME)
     before = export(course)
+    # The class report reads the same table, an ungraded written answer and all.
+    run([str(BIN / "shoplab"), "report", NAME, "--out", str(course / "report.html"),
+         "--course", str(course)], course)
     with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
         stem = NOTEBOOK.removesuffix(".ipynb")
         waiting = {s: gradebook.find_grade(CELL, stem, NAME, s).needs_manual_grade
@@ -105,6 +109,7 @@ def test_autograde_scores_the_code_and_leaves_the_written_cell_to_the_instructor
     assert float(before["wrote"]["max"]) == AUTOGRADED + WRITTEN.max_points
     assert before["wrote"][CELL] == ""  # not a 0: not graded yet
     assert float(before["blank"][CELL]) == 0 and float(before["blank"]["total"]) == 0
+    assert CELL in (course / "report.html").read_text()
 
 
 def test_the_hand_grade_reaches_the_feedback_and_the_export(course):
