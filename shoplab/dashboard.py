@@ -49,6 +49,7 @@ INDICATORS = (
     ("repurchase_rate", "user", "percent"),
     ("add_to_cart_rate", "product", "percent"),
 )
+LOWER_IS_BETTER = {"bounce_rate"}  # every other indicator is better when it rises
 DRIVERS = ("visits", "conversion_rate", "aov")  # GMV = visits × conversion rate × AOV
 COMPARISONS = ("previous month", "same month last year")
 

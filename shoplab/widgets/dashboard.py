@@ -1,7 +1,8 @@
 """Shop health dashboard: pick a month and what to read it against, see every indicator move.
 
 The top panel shows each indicator's change against the comparison month (the previous month,
-环比, or the same month last year, 同比); the bottom panel is GMV's bridge from the comparison
+环比, or the same month last year, 同比), green where the shop did better (a bounce rate that
+falls); the bottom panel is GMV's bridge from the comparison
 month to the chosen one through its three drivers (`dashboard.gmv_drivers`: visits,
 conversion rate, AOV), so the bar that pulls down is the driver to look at first. The readout
 is the indicator table itself. A month with no comparison month in the data (the first month;
@@ -68,8 +69,9 @@ class HealthDashboard(LessonWidget):
         with self.figure.batch_update():
             self.figure.data[CHANGES].x = names
             self.figure.data[CHANGES].y = change.to_list()
-            self.figure.data[CHANGES].marker.color = [
-                "seagreen" if value >= 0 else "crimson" for value in change]
+            self.figure.data[CHANGES].marker.color = [  # green is better, whichever the sign
+                "seagreen" if (value <= 0 if name in dashboard.LOWER_IS_BETTER else value >= 0)
+                else "crimson" for name, value in change.items()]
             self.figure.data[BRIDGE].x = [f"GMV {other}", *DRIVER_NAMES.values(),
                                           f"GMV {self.month.value}"]
             self.figure.data[BRIDGE].y = [float(self.table.loc[other, "gmv"]),

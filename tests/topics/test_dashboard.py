@@ -117,6 +117,10 @@ def test_widget_redraws_from_its_controls_and_says_when_there_is_nothing_to_comp
     assert "2024-11" in board.readout.value and "visitors" in board.readout.value
     board.compare.value = "previous month"
     assert list(board.figure.data[1].y)[0] == table.loc["2025-10", "gmv"]
+    colours = dict(zip(board.figure.data[0].x, board.figure.data[0].marker.color, strict=True))
+    health = board.health()["change vs previous month"]
+    assert colours["gmv"] == ("seagreen" if health["gmv"] > 0 else "crimson")
+    assert colours["bounce_rate"] == ("seagreen" if health["bounce_rate"] < 0 else "crimson")
     board.month.value = "2024-06"
     board.compare.value = "same month last year"
     assert len(board.figure.data[0].y) == 0 and "no 2023-06" in board.readout.value
