@@ -183,8 +183,9 @@ def rating_conversion(ratings_by_sku: pd.Series, view_to_cart: pd.Series,
 def correlation_z(r: float, pairs: int, controls: int = 0) -> float:
     """Fisher's z for a correlation `r` of `pairs` observations with `controls` variables held
     fixed: atanh(r) · √(pairs − 3 − controls), about standard normal when the true correlation
-    is zero (Fisher, 1924; Snedecor & Cochran, *Statistical Methods*). Holding k categories
-    fixed uses k − 1 controls (one per category beyond the first)."""
+    is zero (Fisher, 1921; for a partial correlation, 1924; Snedecor & Cochran, *Statistical
+    Methods*). Holding k categories fixed uses k − 1 controls (one per category beyond the
+    first)."""
     spare = int(pairs) - 3 - int(controls)
     if spare <= 0:
         raise ValueError(f"{int(pairs)} pairs leave nothing to test with {int(controls)} "
