@@ -49,14 +49,20 @@ def _warn(message: str) -> None:
 
 def read() -> dict[str, dict]:
     """{exercise id: {"score", "max", "when"}}; empty if there is no record or it is unusable."""
+    return _load()[0]
+
+
+def _load() -> tuple[dict[str, dict], bool]:
+    """(the record, whether it may be written over): a record that exists but cannot be read
+    must not be replaced by one holding only the latest check."""
     where = path()
     try:
         text = where.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, True
     except OSError as error:
         _warn(f"cannot read {where} ({error.strerror}).")
-        return {}
+        return {}, False
     try:
         data = json.loads(text)
         exercises = data["exercises"]
@@ -64,7 +70,7 @@ def read() -> dict[str, dict]:
                 isinstance(e, dict) and isinstance(e.get("score"), (int, float))
                 for e in exercises.values()):
             raise ValueError
-        return exercises
+        return exercises, True
     except (ValueError, KeyError, TypeError, AttributeError):
         aside = where.with_name(where.name + ".corrupt")
         try:
@@ -73,14 +79,15 @@ def read() -> dict[str, dict]:
                   "record starts.")
         except OSError:
             _warn(f"{where} is not readable and could not be set aside.")
-        return {}
+            return {}, False
+        return {}, True
 
 
 def note(exercise_id: str, score: float, max_points: float) -> None:
     """Keep the best score this exercise has earned (a worse re-check keeps the better one)."""
-    exercises = read()
+    exercises, writable = _load()
     best = exercises.get(exercise_id, {}).get("score", -1.0)
-    if score <= best:
+    if score <= best or not writable:
         return
     exercises[exercise_id] = {"score": score, "max": max_points,
                               "when": datetime.now(UTC).isoformat(timespec="seconds")}
