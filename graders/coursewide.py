@@ -70,7 +70,8 @@ def describe(table: list[Row]) -> str:
     lines += [f"The rule: {levels.rule_text()}",
               "This counts the checks you ran; the graded version also runs held-back cases."]
     if now.level:
-        lines.append('certificate("Your Name") writes a printable page of this record.')
+        lines.append('A printable page of this record: from graders import certificate, then '
+                     'certificate("Your Name").')
     return "\n".join(lines)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import os
 import sys
+from datetime import date
+from pathlib import Path
 
 from graders import coursewide, record, registry
 from graders.chapter import Chapter
@@ -154,14 +156,14 @@ def certificate(name: str, out: str | os.PathLike = "shoplab-certificate.html") 
     if grading():
         _show(SELF_STUDY_ONLY)
         return
+    if not str(name).strip():
+        _show('The certificate needs your name: certificate("Your Name").')
+        return
     table = coursewide.rows(_results)
     now = coursewide.standing(table)
     if now.level is None:
         _show(f"No level yet, so no certificate. For {now.next}: {'; '.join(now.missing)}.")
         return
-    from datetime import date
-    from pathlib import Path
-
     target = Path(out)
     target.write_text(coursewide.page(name, table, date.today()), encoding="utf-8")
     _show(Link(target, f"Your {now.level} certificate: {target} (open it, then print it)"))

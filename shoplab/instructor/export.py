@@ -33,7 +33,7 @@ def was_graded(submission) -> bool:
 def exportable_score(submission) -> float:
     """The points after any manual grade, minus nbgrader's late penalty: the score nbgrader's
     own CSV export gives, the LMS files hold and the level counts."""
-    return max(0.0, submission.score - submission.late_submission_penalty)
+    return max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
 
 
 def course_levels(gradebook: Gradebook) -> dict[str, str]:

@@ -232,10 +232,10 @@ def test_a_record_that_cannot_be_read_is_not_written_over(where, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", denied)
-    with pytest.warns(RuntimeWarning, match="cannot read .*Permission denied"):
-        record.note("04.2", 2.0, 2.0)
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_text", denied)
+        with pytest.warns(RuntimeWarning, match="cannot read .*Permission denied"):
+            record.note("04.2", 2.0, 2.0)
     assert where.read_text() == before
 
 
@@ -260,7 +260,8 @@ def test_course_progress_shows_every_chapter_and_the_next_level(where, capsys):
     assert f"05 Promotions, coupons & holiday marketing: 1 of {five:g} points" in text
     assert "Level: 初级.\nFor 中级 you still need:\n" in text
     assert f"  - chapter {LATER} at 60 % (now 0 %)\n" in text
-    assert levels.rule_text() in text and 'certificate("Your Name")' in text
+    assert levels.rule_text() in text
+    assert 'from graders import certificate, then certificate("Your Name")' in text
 
 
 def test_course_progress_with_no_record(where, capsys):
@@ -275,6 +276,13 @@ def test_no_level_no_certificate(where, tmp_path, capsys):
     assert not (tmp_path / "page.html").exists()
     assert "No level yet, so no certificate. For 初级: chapter 00 at 60 %" in \
         capsys.readouterr().out
+
+
+def test_a_certificate_needs_a_name(where, tmp_path, capsys):
+    full_marks(FOUNDATION)
+    certificate("  ", tmp_path / "page.html")
+    assert not (tmp_path / "page.html").exists()
+    assert 'needs your name: certificate("Your Name")' in capsys.readouterr().out
 
 
 def test_the_certificate_is_a_printable_honest_page(where, tmp_path, capsys):
