@@ -105,7 +105,15 @@ def classroom(tmp_path_factory):
         for name, lms_id in ROSTER.items():
             writer.writerow([name, name.title(), "Learner", f"{name}@example.edu", lms_id])
     nbgrader(course, "db", "student", "import", str(roster))
-    graded = shoplab(course, "grade", CHAPTER, "--workers", "2", "--timeout", "30")
+    # where a check outside grading would write the self-study record: grading must not
+    saved, os.environ["SHOPLAB_PROGRESS"] = os.environ.get("SHOPLAB_PROGRESS"), str(
+        base / "progress.json")
+    try:
+        graded = shoplab(course, "grade", CHAPTER, "--workers", "2", "--timeout", "30")
+    finally:
+        os.environ.pop("SHOPLAB_PROGRESS")
+        if saved is not None:
+            os.environ["SHOPLAB_PROGRESS"] = saved
     return course, graded, notebooks
 
 
@@ -124,6 +132,11 @@ def test_every_learner_is_graded(classroom):
     assert f"{len(ROSTER)} graded" in report and "NOT GRADED" not in report
     full = grades(course, "ontime")
     assert set(full.values()) != {0.0} and all(full.values())  # the correct one passes all
+
+
+def test_grading_writes_no_self_study_record(classroom):
+    course, _, _ = classroom
+    assert not (course.parent / "progress.json").exists()
 
 
 def test_a_deleted_grade_cell_is_put_back_and_graded(classroom):
