@@ -28,6 +28,7 @@ from pathlib import Path
 
 VERSION = 1
 _warned = False
+UNKEPT = "these checks are not kept for progress() beyond this session."
 
 
 def path() -> Path:
@@ -42,9 +43,8 @@ def _warn(message: str) -> None:
     global _warned
     if not _warned:
         _warned = True
-        warnings.warn(f"Shop Lab's progress record: {message} Your checks still work; "
-                      "course-wide progress() will not include them.", RuntimeWarning,
-                      stacklevel=3)
+        warnings.warn(f"Shop Lab's progress record: {message} Your checks still work.",
+                      RuntimeWarning, stacklevel=3)
 
 
 def read() -> dict[str, dict]:
@@ -61,7 +61,7 @@ def _load() -> tuple[dict[str, dict], bool]:
     except (FileNotFoundError, NotADirectoryError):
         return {}, True
     except OSError as error:
-        _warn(f"cannot read {where} ({error.strerror}).")
+        _warn(f"cannot read {where} ({error.strerror}); {UNKEPT}")
         return {}, False
     try:
         data = json.loads(text)
@@ -78,7 +78,7 @@ def _load() -> tuple[dict[str, dict], bool]:
             _warn(f"{where} was not readable; it is set aside as {aside.name} and a new "
                   "record starts.")
         except OSError:
-            _warn(f"{where} is not readable and could not be set aside.")
+            _warn(f"{where} is not readable and could not be set aside; {UNKEPT}")
             return {}, False
         return {}, True
 
@@ -108,4 +108,4 @@ def _write(data: dict) -> None:
             os.unlink(temporary)
             raise
     except OSError as error:
-        _warn(f"cannot write {where} ({error.strerror or error}).")
+        _warn(f"cannot write {where} ({error.strerror or error}); {UNKEPT}")
