@@ -8,6 +8,6 @@ Inside this package, import with absolute names (`from graders.spec import ...`)
 grade cells re-import the package from disk (see `graders.pristine`).
 """
 
-from graders.learner import check, hint, progress, solution
+from graders.learner import certificate, check, hint, progress, solution
 
-__all__ = ["check", "hint", "progress", "solution"]
+__all__ = ["certificate", "check", "hint", "progress", "solution"]

@@ -11,8 +11,10 @@ from __future__ import annotations
 import html
 import os
 import sys
+from datetime import date
+from pathlib import Path
 
-from graders import registry
+from graders import coursewide, record, registry
 from graders.chapter import Chapter
 from graders.engine import BLANK, NOT_YET, PASSED, evaluate, lookup, publish
 
@@ -70,7 +72,9 @@ def check(exercise_id: str, answer=_BY_NAME) -> None:
     result = evaluate(exercise, answer)
     _results[exercise_id] = result
     _show(result)
-    if grading():
+    if not grading():  # grading never reads or writes the self-study record
+        record.note(exercise_id, result.score, exercise.max_points)
+    else:
         # A zero here stops the grade cell before its hidden part: publish what it found.
         publish(result)
         if result.score == 0:
@@ -126,8 +130,16 @@ def _by_instructor(written) -> str:
             f"({written.max_points:g} points): no check reads prose. Its rubric is above the cell.")
 
 
-def progress(chapter: str) -> None:
-    """Summarise the chapter's exercises (4, "04" or "ch04"): what you have passed, what is left."""
+SELF_STUDY_ONLY = ("Course-wide progress and the certificate are a self-study record, "
+                   "kept on your own computer; they are not read while grading.")
+
+
+def progress(chapter: str | None = None) -> None:
+    """Summarise the chapter's exercises (4, "04" or "ch04"): what you have passed, what is left.
+    Without a chapter: every chapter's points from your record, and your course level."""
+    if chapter is None:
+        _show(SELF_STUDY_ONLY if grading() else coursewide.describe(coursewide.rows(_results)))
+        return
     chapter = Chapter.parse(chapter).code
     rows, earned, total = [], 0.0, 0.0
     for exercise in registry.exercises(chapter):
@@ -146,3 +158,36 @@ def progress(chapter: str) -> None:
     lines += [f"✎ {w.id} {w.title}: graded by your instructor (−/{w.max_points:g}), not "
               "counted above" for w in registry.written(chapter)]
     _show("\n".join(lines))
+
+
+def certificate(name: str, out: str | os.PathLike = "shoplab-certificate.html") -> None:
+    """Write a printable page of your course level and chapter scores (once you have a level)
+    to `out`, and show a link to it."""
+    if grading():
+        _show(SELF_STUDY_ONLY)
+        return
+    if not str(name).strip():
+        _show('The certificate needs your name: certificate("Your Name").')
+        return
+    table = coursewide.rows(_results)
+    now = coursewide.standing(table)
+    if now.level is None:
+        _show(f"No level yet, so no certificate. For {now.next}: {'; '.join(now.missing)}.")
+        return
+    target = Path(out)
+    target.write_text(coursewide.page(name, table, date.today()), encoding="utf-8")
+    _show(Link(target, f"Your {now.level} certificate: {target} (open it, then print it)"))
+
+
+class Link:
+    """A link to a file in a notebook (its `_repr_html_`), the path elsewhere (`text`)."""
+
+    def __init__(self, target, label: str):
+        self.target, self.label = target, label
+
+    def text(self) -> str:
+        return self.label
+
+    def _repr_html_(self) -> str:
+        href = html.escape(self.target.as_posix(), quote=True)
+        return f'<a href="{href}" target="_blank">{html.escape(self.label)}</a>'

@@ -154,7 +154,8 @@ def return_visit_rate(sessions: pd.DataFrame, orders: pd.DataFrame) -> float:
     """留存 (retention), one simple reading: the share of paying customers who visit again
     after their first paid order."""
     first = metrics.paid(orders).groupby("customer_id")["order_time"].min()
-    visits = sessions[metrics.among(sessions["customer_id"], first.index)]
+    visits = sessions.loc[metrics.among(sessions["customer_id"], first.index),
+                          ["customer_id", "start_time"]]
     later = visits["start_time"] > visits["customer_id"].map(first)
     return metrics.rate(visits.loc[later, "customer_id"].nunique(), len(first))
 

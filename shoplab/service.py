@@ -12,6 +12,11 @@ Reviews follow the platform's rules as this course states them: a negative revie
 of 1–2 stars (3 is middling, 中评; 4–5 positive, 好评); each DSR dimension (描述相符 / 服务态度 /
 物流服务) is the mean of its stars over the last 180 days of reviews, and the shop score is the
 simple mean of the three (platforms weigh them in ways they do not publish).
+
+Whether a SKU's rating (评分) goes with its view → cart rate (加购率) is read as a correlation
+across SKUs, and again within categories (each category's mean taken out of both), because a
+category can differ in both (a confounder); neither is an effect of the rating (Freedman, Pisani
+& Purves, *Statistics*, ch. 2 on confounding, ch. 9 "Association is not causation").
 """
 
 from __future__ import annotations
@@ -149,3 +154,42 @@ def bought_again_after_review(reviews: pd.DataFrame, orders: pd.DataFrame) -> pd
     last_paid = paid.groupby("customer_id")["order_time"].max()
     after = buyer.map(last_paid) >= reviews["review_date"] + pd.Timedelta(days=1)
     return after.rename("bought_again")
+
+
+def rating_conversion(ratings_by_sku: pd.Series, view_to_cart: pd.Series,
+                      categories: pd.Series) -> pd.Series:
+    """Correlation of a SKU's mean rating with its view → cart rate, across and within categories.
+
+    All three inputs are indexed by SKU; only the SKUs present in all three count. `overall` is
+    Pearson's r across the SKUs; `within_category` is r after each category's own mean is taken
+    out of both the rating and the rate (the pooled within-group correlation, i.e. the partial
+    correlation with the category held fixed; Snedecor & Cochran, *Statistical Methods*, on
+    covariance analysis). A difference between categories — one sells better-rated goods to
+    keener visitors — moves `overall` but not `within_category`. `skus` and `categories` are
+    the counts the significance test (`correlation_z`) needs.
+    """
+    frame = pd.DataFrame({"rating": ratings_by_sku, "rate": view_to_cart,
+                          "category": categories}).dropna()
+    within = frame[["rating", "rate"]] - frame.groupby("category")[["rating", "rate"]].transform(
+        "mean")
+    return pd.Series({
+        "overall": frame["rating"].corr(frame["rate"]),
+        "within_category": within["rating"].corr(within["rate"]),
+        "skus": len(frame),
+        "categories": frame["category"].nunique(),
+    })
+
+
+def correlation_z(r: float, pairs: int, controls: int = 0) -> float:
+    """Fisher's z for a correlation `r` of `pairs` observations with `controls` variables held
+    fixed: atanh(r) · √(pairs − 3 − controls), about standard normal when the true correlation
+    is zero (Fisher, 1921; for a partial correlation, 1924; Snedecor & Cochran, *Statistical
+    Methods*). Holding k categories fixed uses k − 1 controls (one per category beyond the
+    first)."""
+    spare = int(pairs) - 3 - int(controls)
+    if spare <= 0:
+        raise ValueError(f"{int(pairs)} pairs leave nothing to test with {int(controls)} "
+                         "controls")
+    if abs(r) >= 1:  # a perfect line: as far from chance as a correlation gets
+        return math.copysign(math.inf, r)
+    return math.atanh(r) * math.sqrt(spare)

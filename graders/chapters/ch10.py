@@ -1,9 +1,11 @@
 """Chapter 10 — Customer service & reviews: service level, staffing Double 11, which tickets a
-bot should take, negative-review rate, the weak product, DSR shop score, and what replies show.
+bot should take, negative-review rate, the weak product, DSR shop score, what replies show, and
+whether a SKU's rating goes with its view → cart rate.
 
 The mistakes are the usual ones of service reports: the wrong window, staffing for the day's
 average or for the load alone, picking a bot's work by the wrong column, counting 3 stars as
-negative, the overall rating in place of the DSR, and a raw difference read as an effect.
+negative, the overall rating in place of the DSR, a raw difference read as an effect, carts
+counted in place of a rate, and a correlation read as a cause.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 from graders.answers import Label, Number
 from graders.spec import Exercise, Mistake
 from shoplab import funnel, service
+from shoplab import products as product_pages
 
 YEAR = 2025
 SLA_SECONDS = 180
@@ -22,6 +25,11 @@ FESTIVAL_DAY = "2025-11-11"
 HANDLE_MINUTES = 6
 TARGET = 0.9
 REPLY_VERDICTS = ("replies help", "no evidence either way", "replies hurt")
+RATING_VERDICTS = ("higher rating, higher view-to-cart within categories",
+                   "higher rating, lower view-to-cart within categories",
+                   "only between categories", "no evidence either way",
+                   "the rating raises view-to-cart")
+CAUSAL_CLAIM = RATING_VERDICTS[-1]
 
 
 def _in_year(tickets: pd.DataFrame) -> pd.DataFrame:
@@ -66,6 +74,26 @@ def _rating_in_window(data) -> float:
     end = data.reviews["review_date"].max()
     window = data.reviews["review_date"] > end - pd.Timedelta(days=service.DSR_WINDOW_DAYS)
     return float(data.reviews.loc[window, "rating"].mean())
+
+
+def _rating_verdict(data, per_sku=product_pages.view_to_cart) -> str:
+    """Fisher's z at 5 %, within categories first: a link that survives holding the category
+    fixed is named by its sign; one seen only across all SKUs comes from the categories; the
+    rule never returns CAUSAL_CLAIM, which no correlation can show. `per_sku` turns the sessions
+    into the per-SKU figure set against the mean rating."""
+    found = service.rating_conversion(data.reviews.groupby("sku")["rating"].mean(),
+                                      per_sku(data.sessions),
+                                      data.products.set_index("sku")["category"])
+    within = service.correlation_z(found["within_category"], found["skus"],
+                                   found["categories"] - 1)
+    if funnel.two_sided_p_value(within) < 0.05:
+        return RATING_VERDICTS[0] if within > 0 else RATING_VERDICTS[1]
+    overall = service.correlation_z(found["overall"], found["skus"])
+    return RATING_VERDICTS[2] if funnel.two_sided_p_value(overall) < 0.05 else RATING_VERDICTS[3]
+
+
+def _carts_counted(sessions: pd.DataFrame) -> pd.Series:
+    return sessions[sessions["viewed_product"]].groupby("viewed_sku")["added_to_cart"].sum()
 
 
 EXERCISES = (
@@ -230,6 +258,38 @@ EXERCISES = (
             "(funnel.two_proportion_z and funnel.two_sided_p_value).",
             "p ≥ 0.05 → \"no evidence either way\"; otherwise the sign of the difference says "
             "whether replies help or hurt.",
+        ),
+        points=3,
+    ),
+    Exercise(
+        id="10.8",
+        kind="diagnosis",
+        name="rating_verdict",
+        title="Does a better rating go with more carts from the product page?",
+        answer=Label(RATING_VERDICTS),
+        reference=_rating_verdict,
+        mistakes=(
+            Mistake("carts_not_rate", lambda data: _rating_verdict(data, _carts_counted),
+                    "That correlates the rating with how many carts a SKU collected, and a page "
+                    "with more visits collects more of everything. Use view → cart: the share "
+                    "of the visits to a SKU's page that added to the cart."),
+            Mistake("causal_claim", lambda data: CAUSAL_CLAIM,
+                    "That is a causal claim, and a correlation across SKUs cannot carry it: a "
+                    "better product can earn both the stars and the carts (a confounder), and "
+                    "no SKU's rating was set at random. Pick what the correlation itself "
+                    "supports."),
+        ),
+        hints=(
+            "Per SKU: the mean rating of its reviews, and its view → cart rate (chapter "
+            "02): of the sessions with viewed_product, grouped by viewed_sku, the share with "
+            "added_to_cart.",
+            "Hold the category fixed: take each category's mean out of both before "
+            "correlating. service.rating_conversion gives the correlation across all SKUs "
+            "and within categories.",
+            "Test with Fisher's z: service.correlation_z(r, SKUs, categories − 1) for the "
+            "within-category r and funnel.two_sided_p_value. p < 0.05 → its sign gives the "
+            "verdict; otherwise a significant correlation across all SKUs (controls 0) "
+            "means \"only between categories\", and none means no evidence.",
         ),
         points=3,
     ),

@@ -4,7 +4,9 @@ A submission nbgrader could not grade (its kernel died, say) keeps empty grade r
 gradebook; it is left out rather than exported as zeros, and `shoplab grade` lists it.
 
 Columns: student_id, first_name, last_name, email, one column per graded cell (named by its
-nbgrader grade id, e.g. ex04_1, holding the points after any manual grade), total, max.
+nbgrader grade id, e.g. ex04_1, holding the points after any manual grade), total, max, and
+level: the learner's course level 初级 / 中级 / 高级 (empty: none yet) by `graders.levels`,
+from their scores in every assignment of the gradebook, not only this one (docs/grading.md#levels).
 
 A written answer graded by hand (a markdown grade cell, e.g. ex13_case) is empty until the
 instructor grades it in formgrader: nbgrader scores it 0 meanwhile, which would read as a mark.
@@ -20,6 +22,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from graders import levels
+from graders.chapter import Chapter
 from shoplab.instructor.course import Course
 
 PEOPLE = ("student_id", "first_name", "last_name", "email")
@@ -47,6 +51,28 @@ def was_autograded(submission) -> bool:
                for notebook in submission.notebooks for grade in notebook.grades)
 
 
+def exportable_score(submission) -> float:
+    """The points after any manual grade, minus nbgrader's late penalty: the score nbgrader's
+    own CSV export gives, the LMS files hold and the level counts."""
+    return max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
+
+
+def course_levels(gradebook: Gradebook) -> dict[str, str]:
+    """Each gradebook student's level ("" for none yet), from their share of the points of
+    every graded assignment named like a chapter (ch00…). Not handed in or not gradable: 0."""
+    shares: dict[str, dict[str, float]] = {s.id: {} for s in gradebook.students}
+    for assignment in gradebook.assignments:
+        try:
+            chapter = Chapter.parse(assignment.name).code
+        except ValueError:
+            continue  # not one of the course's chapters
+        for submission in assignment.submissions:
+            if was_graded(submission) and assignment.max_score:
+                shares[submission.student.id][chapter] = (
+                    exportable_score(submission) / assignment.max_score)
+    return {student: levels.standing(share).level or "" for student, share in shares.items()}
+
+
 def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
     """(exercise columns, one row per submission) straight from the gradebook; a written
     answer awaiting the instructor is None."""
@@ -54,7 +80,7 @@ def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
         assignment = gradebook.find_assignment(chapter)
         columns = [cell.name for notebook in assignment.notebooks
                    for cell in notebook.grade_cells]
-        rows = []
+        rows, level = [], course_levels(gradebook)
         for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
             if not was_autograded(submission):
                 continue
@@ -66,6 +92,7 @@ def grade_table(course: Course, chapter: str) -> tuple[list[str], list[dict]]:
             row.update({grade.name: None if awaiting_instructor(grade) else float(grade.score)
                         for grade in grades})
             row["total"], row["max"] = float(submission.score), float(submission.max_score)
+            row["level"] = level[student.id]
             rows.append(row)
     return columns, rows
 
@@ -74,7 +101,7 @@ def export_csv(course: Course, chapter: str, out: Path) -> int:
     """Write the CSV; return how many learners it holds."""
     columns, rows = grade_table(course, chapter)
     with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, [*PEOPLE, *columns, "total", "max"])
+        writer = csv.DictWriter(handle, [*PEOPLE, *columns, "total", "max", "level"])
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)

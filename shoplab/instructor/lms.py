@@ -22,7 +22,9 @@ The same classes serve nbgrader's own command and `shoplab export`:
 * **Moodle** writes a grade-import CSV keyed by one identifier column ("ID number", mapped
   to Moodle's `useridnumber` on the import screen), with the names Moodle's own export uses.
 * **Course-level columns.** `learner_columns` adds per-learner columns after the
-  assignments; a subclass fills it (e.g. the capstone's 初级/中级/高级 level, when it exists).
+  assignments: "Course level", the learner's 初级 / 中级 / 高级 (empty: none yet) from every
+  assignment in the gradebook (`export.course_levels`, docs/grading.md#levels). A subclass
+  may add more.
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ from nbgrader.plugins import ExportPlugin
 from traitlets import Dict, Enum, List, Unicode
 
 from shoplab.instructor.course import Course
-from shoplab.instructor.export import was_graded
+from shoplab.instructor.export import course_levels, exportable_score, was_graded
 
 CANVAS_PEOPLE = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 NO_LMS_ID = "no lms_user_id in nbgrader's gradebook"
 CANVAS_ASSIGNMENT_ID = re.compile(r"\s*\(\d+\)$")  # "Pricing (1234)": Canvas's assignment id
+LEVEL_COLUMN = "Course level"
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Learner:
     last_name: str
     email: str
     scores: dict[str, float] = field(default_factory=dict)
+    level: str = ""  # 初级 / 中级 / 高级 over every assignment in the gradebook, "" for none yet
 
 
 class LmsExport(ExportPlugin):
@@ -63,10 +67,8 @@ class LmsExport(ExportPlugin):
                           "with the reason; filled by export().")
 
     def learner_columns(self, learner: Learner) -> dict[str, str]:
-        """Course-level columns for one learner, after the assignments; none by default.
-
-        A subclass returns e.g. {"Course level": "中级"} once the capstone sets a level."""
-        return {}
+        """Course-level columns for one learner, after the assignments: the course level."""
+        return {LEVEL_COLUMN: learner.level}
 
     def assignments(self, gradebook: Gradebook) -> list:
         """The gradebook's assignments, or those named by --assignment, in due-date order."""
@@ -80,20 +82,20 @@ class LmsExport(ExportPlugin):
     def learners(self, gradebook: Gradebook, assignments: list) -> list[Learner]:
         """Every gradebook student (or those named by --student) with their scores."""
         wanted = set(map(str, self.student))
+        level = course_levels(gradebook)
         found = []
         for student in sorted(gradebook.students, key=lambda s: s.id):
             if wanted and student.id not in wanted:
                 continue
             learner = Learner(student.id, student.lms_user_id or "", student.first_name or "",
-                              student.last_name or "", student.email or "")
+                              student.last_name or "", student.email or "", level=level[student.id])
             for assignment in assignments:
                 try:
                     submission = gradebook.find_submission(assignment.name, student.id)
                 except MissingEntry:
                     continue
                 if was_graded(submission):
-                    learner.scores[assignment.name] = max(
-                        0.0, submission.score - submission.late_submission_penalty)
+                    learner.scores[assignment.name] = exportable_score(submission)
             found.append(learner)
         return found
 

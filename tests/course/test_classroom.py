@@ -1,5 +1,6 @@
 """A real classroom's edge cases on one small graded course: grades into Canvas and Moodle,
-deleted and duplicated grade cells, a deleted exercise, and a late submission.
+deleted and duplicated grade cells, a deleted exercise, a late submission, and the course
+level column.
 
 One throwaway course (chapter 00, six learners) is released, given a due date and a roster,
 and graded once by `shoplab grade` with the course's own nbgrader_config.py plus nbgrader's
@@ -21,9 +22,11 @@ from click.testing import CliRunner
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import DeduplicateIds, OverwriteCells
 
+from graders import levels
+from graders.chapter import Chapter
 from shoplab.instructor.cli import main
 from shoplab.instructor.course import Course
-from shoplab.instructor.lms import CanvasExport, Learner, MoodleExport, run_export
+from shoplab.instructor.lms import LEVEL_COLUMN, CanvasExport, Learner, MoodleExport, run_export
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("classroom")]
 
@@ -102,7 +105,15 @@ def classroom(tmp_path_factory):
         for name, lms_id in ROSTER.items():
             writer.writerow([name, name.title(), "Learner", f"{name}@example.edu", lms_id])
     nbgrader(course, "db", "student", "import", str(roster))
-    graded = shoplab(course, "grade", CHAPTER, "--workers", "2", "--timeout", "30")
+    # where a check outside grading would write the self-study record: grading must not
+    saved, os.environ["SHOPLAB_PROGRESS"] = os.environ.get("SHOPLAB_PROGRESS"), str(
+        base / "progress.json")
+    try:
+        graded = shoplab(course, "grade", CHAPTER, "--workers", "2", "--timeout", "30")
+    finally:
+        os.environ.pop("SHOPLAB_PROGRESS")
+        if saved is not None:
+            os.environ["SHOPLAB_PROGRESS"] = saved
     return course, graded, notebooks
 
 
@@ -121,6 +132,11 @@ def test_every_learner_is_graded(classroom):
     assert f"{len(ROSTER)} graded" in report and "NOT GRADED" not in report
     full = grades(course, "ontime")
     assert set(full.values()) != {0.0} and all(full.values())  # the correct one passes all
+
+
+def test_grading_writes_no_self_study_record(classroom):
+    course, _, _ = classroom
+    assert not (course.parent / "progress.json").exists()
 
 
 def test_a_deleted_grade_cell_is_put_back_and_graded(classroom):
@@ -187,7 +203,8 @@ def test_canvas_export_fills_in_the_canvas_download(classroom, tmp_path):
                    "--canvas", str(DATA / "canvas_gradebook_export.csv"), str(out))
     assert "not matched, add to the LMS by hand: unlisted: no lms_user_id" in text
     download, filled = read_csv(DATA / "canvas_gradebook_export.csv"), read_csv(out)
-    assert filled[:2] == download[:2]  # same columns, same Points Possible row
+    # same columns and Points Possible row, then the course level
+    assert filled[:2] == [download[0] + [LEVEL_COLUMN], download[1] + [""]]
     column = filled[0].index("ch00 (1001)")
     by_sis = {row[2]: row for row in filled[2:]}
     total = sum(grades(course, "ontime").values())
@@ -195,7 +212,7 @@ def test_canvas_export_fills_in_the_canvas_download(classroom, tmp_path):
                 "S2026005": total - grades(course, "ontime")[EXERCISE[1]]}
     assert {sis: float(by_sis[sis][column]) for sis in expected} == expected
     for original in download[2:]:  # everything else is as Canvas wrote it
-        row = by_sis[original[2]] if original[2] else filled[-1]
+        row = (by_sis[original[2]] if original[2] else filled[-1])[:-1]
         assert row[:column] + row[column + 1:] == original[:column] + original[column + 1:]
     assert by_sis["S2026006"][column] == ""  # enrolled, never submitted: left blank
 
@@ -245,7 +262,7 @@ def test_moodle_export_is_keyed_by_id_number(classroom, tmp_path):
     # the identity columns are spelled as Moodle's own export spells them
     moodle = read_csv(DATA / "moodle_grades_export.csv")[0]
     assert header[:4] == ["ID number", "First name", "Last name", "Email address"]
-    assert set(header[:4]) <= set(moodle) and header[4:] == [CHAPTER]
+    assert set(header[:4]) <= set(moodle) and header[4:] == [CHAPTER, LEVEL_COLUMN]
     got = {row[0]: row for row in rows}
     assert set(got) == {v for v in ROSTER.values() if v}
     assert got["S2026001"][1:4] == ["Ontime", "Learner", "ontime@example.edu"]
@@ -253,33 +270,86 @@ def test_moodle_export_is_keyed_by_id_number(classroom, tmp_path):
     assert float(got["S2026002"][4]) == 0.0  # late, "zero" policy
 
 
-class Levels:
-    """A course-level column, as the capstone will add one."""
+class Cohort:
+    """A further course-level column, as a class might add one."""
 
     def learner_columns(self, learner: Learner) -> dict[str, str]:
-        return {"Course level": "中级" if learner.scores.get(CHAPTER, 0) >= 5 else "初级"}
+        return {**super().learner_columns(learner), "Cohort": learner.id[:2]}
 
 
-class LevelledCanvas(Levels, CanvasExport):
+class CohortCanvas(Cohort, CanvasExport):
     pass
 
 
-class LevelledMoodle(Levels, MoodleExport):
+class CohortMoodle(Cohort, MoodleExport):
     pass
 
 
 @pytest.mark.parametrize("plugin, key, settings", [
-    (LevelledCanvas, "SIS User ID", {"gradebook_csv": str(DATA / "canvas_gradebook_export.csv")}),
-    (LevelledMoodle, "ID number", {})])
-def test_a_course_level_column_follows_the_assignments(classroom, tmp_path, plugin, key,
-                                                       settings):
+    (CohortCanvas, "SIS User ID", {"gradebook_csv": str(DATA / "canvas_gradebook_export.csv")}),
+    (CohortMoodle, "ID number", {})])
+def test_course_level_columns_follow_the_assignments(classroom, tmp_path, plugin, key,
+                                                     settings):
     course, _, _ = classroom
     out = tmp_path / "levels.csv"
     run_export(Course.at(course), plugin, CHAPTER, out, **settings)
     header, *rows = read_csv(out)
-    assert header[-1] == "Course level"
-    levels = {row[header.index(key)]: row[-1] for row in rows}
-    assert levels["S2026001"] == "中级" and levels["S2026002"] == "初级"  # on time, late
+    assert header[-2:] == [LEVEL_COLUMN, "Cohort"]
+    cohorts = {row[header.index(key)]: row[-1] for row in rows}
+    assert cohorts["S2026001"] == "on" and cohorts["S2026002"] == "la"
+
+
+# the foundation chapters after ch00, graded by hand in a copy of the gradebook: each learner's
+# share of each chapter's points; `twice` falls short in one chapter, `late` lost ch00 to the
+# late penalty, the others have only ch00
+HAND_GRADED = {"ontime": dict.fromkeys(levels.FOUNDATION[1:], levels.PASS),
+               "twice": {**dict.fromkeys(levels.FOUNDATION[1:], levels.PASS),
+                         "03": levels.PASS - 0.01},
+               "late": dict.fromkeys(levels.FOUNDATION[1:], 1.0)}
+
+
+def with_hand_graded_chapters(course: Path, copy: Path) -> Path:
+    """A copy of the graded course whose gradebook also holds chapters 01-04, each one grade
+    cell worth the chapter's points, graded through nbgrader's Gradebook API."""
+    copy.mkdir()
+    shutil.copy(course / "nbgrader_config.py", copy)
+    shutil.copy(course / "gradebook.db", copy)
+    shutil.copytree(course / "source", copy / "source")
+    with Gradebook(Course.at(copy).config().CourseDirectory.db_url) as gradebook:
+        for code in levels.FOUNDATION[1:]:
+            chapter, points = Chapter.parse(code), levels.chapter_points()[code]
+            stem = Path(chapter.notebook).stem
+            gradebook.add_assignment(chapter.assignment)
+            gradebook.add_notebook(stem, chapter.assignment)
+            gradebook.add_grade_cell("all", stem, chapter.assignment, max_score=points,
+                                     cell_type="code")
+            for student, shares in HAND_GRADED.items():
+                gradebook.add_submission(chapter.assignment, student)
+                grade = gradebook.find_grade("all", stem, chapter.assignment, student)
+                grade.manual_score = shares[code] * points
+            gradebook.db.commit()
+    return copy
+
+
+# nbgrader's own add_submission warns as it mirrors the assignment (upstream, harmless)
+@pytest.mark.filterwarnings("ignore:Object of type:sqlalchemy.exc.SAWarning")
+def test_export_gives_each_learner_their_course_level(classroom, tmp_path):
+    course, _, _ = classroom
+    copy = with_hand_graded_chapters(course, tmp_path / "course")
+    ch00 = sum(grades(course, "ontime").values()) / levels.chapter_points()["00"]
+    assert ch00 >= levels.PASS  # so ontime's level rests on the hand-graded chapters
+    expected = {name: "" for name in ROSTER} | {"ontime": "初级"}
+    shoplab(copy, "export", CHAPTER, "--out", str(tmp_path / "grades.csv"),
+            "--moodle", str(tmp_path / "moodle.csv"),
+            "--canvas", str(DATA / "canvas_gradebook_export.csv"), str(tmp_path / "canvas.csv"))
+    with (tmp_path / "grades.csv").open(newline="", encoding="utf-8") as handle:
+        assert {r["student_id"]: r["level"] for r in csv.DictReader(handle)} == expected
+    by_lms = {ROSTER[name]: level for name, level in expected.items() if ROSTER[name]}
+    for out, key in (("moodle.csv", "ID number"), ("canvas.csv", "SIS User ID")):
+        header, *rows = read_csv(tmp_path / out)
+        got = {row[header.index(key)]: row[-1] for row in rows if row[header.index(key)]}
+        assert header[-1] == LEVEL_COLUMN
+        assert {k: got[k] for k in by_lms} == by_lms, out
 
 
 def test_report_lists_every_graded_learner(classroom, tmp_path):

@@ -177,12 +177,13 @@ def test_export_matches_the_gradebook(graded, tmp_path):
     in_book = scores(course)
     cells = sorted({g for _, g in in_book})
     assert list(rows[0]) == ["student_id", "first_name", "last_name", "email", *cells,
-                             "total", "max"]
+                             "total", "max", "level"]
     assert {r["student_id"] for r in rows} == {s for s, _ in in_book}
     for row in rows:
         points = [in_book[(row["student_id"], c)] for c in cells]
         assert [float(row[c]) for c in cells] == points
         assert float(row["total"]) == pytest.approx(sum(points))
+    assert {r["level"] for r in rows} == {""}  # one chapter graded: no level yet (初级 needs 00-04)
 
 
 def test_report_counts_learners_per_misconception(graded, tmp_path):

@@ -20,3 +20,18 @@ def html_of(*cells: str) -> str:
 def test_figures_show_in_nbconvert_html_only_with_the_setup_line():
     assert "Plotly.newPlot" not in html_of(FIGURE)  # the kernel's default renderer is dropped
     assert "Plotly.newPlot" in html_of("import shoplab\nshoplab.setup_notebook()", FIGURE)
+
+
+def test_the_setup_line_lets_pyarrow_give_freed_memory_back():
+    """pyarrow's default pool (mimalloc) keeps what pandas' Arrow strings freed; the system
+    allocator returns it (measured in benchmarks/notebooks.py, see shoplab.notebook)."""
+    import pyarrow as pa
+
+    import shoplab
+
+    before = pa.default_memory_pool()
+    try:
+        shoplab.setup_notebook()
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from shoplab import load_table, service
+from shoplab import funnel, load_table, service
+from shoplab import products as products_topic
 from shoplab.widgets.service import sla_planner
 
 
@@ -135,3 +136,41 @@ def test_bought_again_counts_only_later_paid_orders():
                             "review_date": pd.to_datetime(["2025-01-10"] * 3)})
     # C1 paid again in March; C2's later order was cancelled; C3 never came back
     assert service.bought_again_after_review(reviews, orders).tolist() == [True, False, False]
+
+
+def test_rating_conversion_separates_categories_from_the_sku():
+    # Category A sells better-rated goods that convert better than B's; inside each category
+    # the better-rated SKU converts worse. Across the four SKUs, deviations from the means are
+    # rating (.6, .4, −.4, −.6) and rate (.04, .06, −.06, −.04): r = .096 / √(1.04 · .0104)
+    # = 12/13. Within each category they are (±.1) against (∓.01): r = −1.
+    skus = ["A1", "A2", "B1", "B2"]
+    ratings = pd.Series([4.8, 4.6, 3.8, 3.6, 5.0], index=skus + ["C1"])  # C1: never viewed
+    rate = pd.Series([0.18, 0.20, 0.08, 0.10, 0.5], index=skus + ["D1"])  # D1: never reviewed
+    categories = pd.Series(["A", "A", "B", "B", "C", "D"], index=skus + ["C1", "D1"])
+    found = service.rating_conversion(ratings, rate, categories)
+    assert found["overall"] == pytest.approx(12 / 13)
+    assert found["within_category"] == pytest.approx(-1)
+    assert (found["skus"], found["categories"]) == (4, 2)
+    # one category: holding it fixed changes nothing
+    same = service.rating_conversion(ratings[skus], rate[skus], pd.Series("A", index=skus))
+    assert same["within_category"] == pytest.approx(same["overall"])
+
+
+def test_correlation_z_by_hand():
+    assert service.correlation_z(0.5, 28) == pytest.approx(math.atanh(0.5) * 5)
+    # 6 categories held fixed take 5 degrees of freedom: √(40 − 3 − 5)
+    assert service.correlation_z(-0.3, 40, 5) == pytest.approx(math.atanh(-0.3) * math.sqrt(32))
+    assert service.correlation_z(1.0, 10) == math.inf
+    with pytest.raises(ValueError):
+        service.correlation_z(0.5, 5, 2)
+
+
+def test_rating_goes_with_view_to_cart_within_categories_on_the_shop():
+    sessions = load_table("sessions", columns=["viewed_product", "viewed_sku", "added_to_cart"])
+    reviews, products = load_table("reviews"), load_table("products").set_index("sku")
+    rate = products_topic.view_to_cart(sessions)
+    found = service.rating_conversion(reviews.groupby("sku")["rating"].mean(), rate,
+                                      products["category"])
+    assert found["skus"] == len(products) and found["categories"] == products["category"].nunique()
+    z = service.correlation_z(found["within_category"], found["skus"], found["categories"] - 1)
+    assert found["within_category"] > 0 and funnel.two_sided_p_value(z) < 0.05
