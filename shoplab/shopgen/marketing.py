@@ -158,6 +158,22 @@ def campaign_channel(campaign_id: str, ad_channel: str) -> str:
     return LANDS_IN_CAMPAIGN.get(campaign_id, LANDS_IN[ad_channel])
 
 
+FESTIVAL_SPEND_LIFT = 0.7  # always-on budgets grow by this share of the festival's traffic lift
+BLITZ_SCALE = 2.0  # the festival blitz spends budget × festival_factor / this
+# when a campaign runs: every day, on own-stream nights, on KOL nights, on festival days
+RUNS_ON = ("always", "own_stream_days", "kol_days", "festival")
+FESTIVAL_DAY_FROM = 1.3  # festival_factor above which the blitz runs
+
+
+def spend_shape(when: str, f: np.ndarray) -> np.ndarray:
+    """A campaign's typical spend per day as a multiple of its budget, on days of factor `f`."""
+    if when == "festival":
+        return f / BLITZ_SCALE
+    if when == "kol_days":
+        return np.ones(len(f))
+    return 1 + FESTIVAL_SPEND_LIFT * (f - 1)
+
+
 def ad_plan(streams: pd.DataFrame) -> pd.DataFrame:
     """Spend, clicks and impressions per campaign and day; each click becomes one session.
 
@@ -175,16 +191,17 @@ def ad_plan(streams: pd.DataFrame) -> pd.DataFrame:
             "always": np.ones(len(DAYS), bool),
             "own_stream_days": is_own,
             "kol_days": is_kol,
-            "festival": fest > 1.3,
+            "festival": fest > FESTIVAL_DAY_FROM,
         }[when]
         d = DAYS[active]
         f = fest[active]
+        shape = spend_shape(when, f)
         if when == "festival":
-            spend = budget * (f / 2.0) * rng.lognormal(0, 0.3, len(d))
+            spend = budget * shape * rng.lognormal(0, 0.3, len(d))
         elif when == "kol_days":  # sized per stream, not by the festival calendar
-            spend = budget * rng.lognormal(0, 0.5, len(d))
+            spend = budget * shape * rng.lognormal(0, 0.5, len(d))
         else:
-            spend = budget * (1 + 0.7 * (f - 1)) * rng.lognormal(0, 0.35, len(d))
+            spend = budget * shape * rng.lognormal(0, 0.35, len(d))
         spend = np.round(spend, 2)
         clicks = rng.poisson(budget / cpc * (spend / budget) ** BETA).astype(int)
         impressions = np.maximum(
