@@ -312,6 +312,7 @@ class Outcome:
     gmv: float
     gross: float
     discount: float
+    discounted_contribution: float  # what the discounted orders contribute before the discount
     orders: float
     sessions: float
     ad_spend: float
@@ -377,7 +378,6 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     shift_gross = np.zeros(n_days)
     shift_cost = np.zeros(n_days)
     peak = int(np.flatnonzero(ctx.days == pd.Timestamp(f"{year}-{PEAK_DAY}"))[0])
-    holding_rate = catalog.parameters().set_index("name").at["holding_cost_rate", "value"]
     holding = 0.0
     sku_index = {s: j for j, s in enumerate(prod["sku"])}
     for sku, limit in plan.stock.items():
@@ -395,7 +395,7 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
         shift_gross += lost * (price[k] - price[j])
         shift_cost += lost * (cost[k] - cost[j])
         leftover = float(limit) - sold_cum[-1]
-        holding += leftover * cost[j] * holding_rate * CLEARANCE_DAYS / 365.0
+        holding += leftover * holding_cost(sku)
         z_peak = (float(limit) - cum[peak]) / max(sd[peak], 1e-9)
         rows.append({"sku": sku, "stock": float(limit), "demand": float(cum[-1]),
                      "sold": float(sold_cum[-1]), "lost": float(lost.sum()),
@@ -434,6 +434,8 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
         profit=contribution - ad_spend - holding, contribution=contribution,
         gmv=float(by_channel["gmv"].sum()), gross=float(by_channel["gross"].sum()),
         discount=float(by_channel["discount"].sum()), orders=float(total_orders),
+        discounted_contribution=float(sum(per_day["money"][ch]["discounted_contribution"].sum()
+                                          for ch in CHANNELS)),
         sessions=float(visits.sum()), ad_spend=ad_spend, holding=holding,
         by_channel=by_channel, daily=daily,
         units=pd.Series(units.sum(axis=0), index=prod["sku"].to_numpy()),
@@ -464,8 +466,10 @@ def _baskets(ctx: _Context, plan: FestivalPlan, price, factor, paid) -> dict:
     fill_j = ctx.fillers["sku"].map({s: j for j, s in enumerate(prod["sku"])}).to_numpy()
     units = np.zeros((n_days, n_sku))
     money = {ch: {k: np.zeros(n_days) for k in
-                  ("gross", "discount", "amount", "cost", "refund", "net_shipping")}
+                  ("gross", "discount", "amount", "cost", "refund", "net_shipping",
+                   "discounted_contribution")}
              for ch in CHANNELS}
+    fees = catalog.fees().set_index("channel")
     T, R = float(plan.threshold), float(plan.reduction)
     for g in ctx.groups:
         ch, sku, b = g["channel"], g["sku"], g["basket"]
@@ -503,14 +507,70 @@ def _baskets(ctx: _Context, plan: FestivalPlan, price, factor, paid) -> dict:
         refund_p = orders.REFUND_BASE[ch] * (1 + orders.REFUND_QUALITY * (1 - worst))
         n = paid[ch] * g["days"]
         units += n[:, None] * u[None, :]
+        # what the baskets that get a discount contribute before it (the discount's warning)
+        before = metrics.unit_contribution(
+            gross, goods_cost, commission_rate=fees.at[ch, "commission_rate"],
+            payment_fee_rate=fees.at[ch, "payment_fee_rate"], refund_rate=refund_p,
+            net_shipping=net_ship)
         for key, v in (("gross", gross), ("discount", discount), ("amount", amount),
                        ("cost", goods_cost), ("refund", amount * refund_p),
-                       ("net_shipping", net_ship)):
+                       ("net_shipping", net_ship),
+                       ("discounted_contribution", np.where(discount > 0, before, 0.0))):
             money[ch][key] += n * v.mean()
     return {"units": units, "money": money}
 
 
 TOP_N = 5  # the plan stocks the festival's best sellers
+PRICEABLE = tuple(PRICE_TESTS)  # the SKUs with a known (planted) price elasticity
+
+
+def sku_table() -> pd.DataFrame:
+    """The catalogue's sku, name, category, list price and unit cost (indexed by sku)."""
+    cols = ["sku", "name", "category", "list_price", "unit_cost"]
+    return catalog.products()[cols].set_index("sku")
+
+
+def elasticity(sku: str) -> float:
+    """The constant price elasticity the generator plants for a PRICEABLE SKU."""
+    return PRICE_TESTS[sku][1]
+
+
+def campaigns(year: int = YEAR) -> pd.DataFrame:
+    """The campaigns that can run in the window: id, name, sales channel they land in and
+    last year's spend over the window."""
+    ctx = _context(year)
+    rows = [(c[0], c[1], ctx.campaigns[c[0]][4], ctx.reference["ad_spend"].get(c[0], 0.0))
+            for c in marketing.CAMPAIGNS if ctx.campaigns[c[0]][0].sum() > 0]
+    return pd.DataFrame(rows, columns=["campaign_id", "name", "lands_in", "last_year_spend"])
+
+
+def refund_rate(sku: str, channel: str = "platform") -> float:
+    """The generator's refund rate of a one-line order of `sku` on `channel`."""
+    q = catalog.products().set_index("sku").at[sku, "quality"]
+    return orders.REFUND_BASE[channel] * (1 + orders.REFUND_QUALITY * (1 - q))
+
+
+def channel_fees(channel: str = "platform") -> tuple[float, float]:
+    """(commission rate, payment fee rate) of a sales channel."""
+    row = catalog.fees().set_index("channel").loc[channel]
+    return float(row["commission_rate"]), float(row["payment_fee_rate"])
+
+
+@cache
+def holding_cost(sku: str) -> float:
+    """¥ a unit left over after the festival costs while it sells through (CLEARANCE_DAYS)."""
+    rate = catalog.parameters().set_index("name").at["holding_cost_rate", "value"]
+    return float(sku_table().at[sku, "unit_cost"] * rate * CLEARANCE_DAYS / 365.0)
+
+
+def demand(plan: FestivalPlan, sku: str, year: int = YEAR) -> tuple[float, float]:
+    """Mean and standard deviation of `sku`'s window demand (units) under `plan`, unlimited."""
+    unlimited = FestivalPlan(plan.ad_spend, {k: v for k, v in plan.stock.items() if k != sku},
+                             plan.threshold, plan.reduction, plan.prices)
+    mean = float(run(unlimited, year).units[sku])
+    price = plan.prices.get(sku, sku_table().at[sku, "list_price"])
+    m1, m2 = units_moments(price)
+    return mean, math.sqrt(mean * float(m2 / m1))
 
 
 @cache
