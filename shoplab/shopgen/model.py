@@ -12,6 +12,15 @@ What `run` computes, day by day and channel by channel:
   pull_forward, split into channels as `traffic.sessions` does), KOL nights' extra visits, and
   one visit per ad click: clicks = typical clicks × (spend / typical spend)**BETA on each of
   the campaign's days, the window's spend spread over its days by `marketing.spend_shape`;
+* **the ad response's range**: the curve is known over the spends the shop has had; a plan
+  spending more than the largest multiple of a campaign's typical spend the generator ever drew
+  (`spend_cap`, about 2-3×) buys no more clicks (the audience is exhausted), so the optimiser
+  does not extrapolate spend**BETA to ten times last year's budget;
+* **brand terms (AD01)**: the ads holdout (`ad_holdout`, chapter 06) shows most of its buyers
+  would have come anyway; the model keeps last year's non-incremental share of its orders
+  (1 − INCREMENTAL) whatever is spent, and only the incremental share responds to spend.
+  The generator's sessions count every AD01 click as an extra visit, so without this the model
+  would tell a learner to multiply brand spend, against what the holdout measured;
 * **conversion**: the funnel's step probabilities with every segment multiplier (source,
   returning share, device, inside a KOL stream, the campaign's traffic quality, the step caps)
   averaged exactly over the segments; cancelled orders are dropped (paid orders only);
@@ -92,6 +101,10 @@ FIRST_DAY, PEAK_DAY = FESTIVALS[-1]  # Double 11: pre-sale opens, the peak
 SALES_DAYS_AFTER = 1  # 12 November is still a sales day (festival_factor): the window ends then
 BASKETS = 6000  # sampled baskets per channel and kind of day
 CLEARANCE_DAYS = 90  # leftover stock sells through at the normal pace in about a quarter
+# AD01 (brand terms): the share of its last-click orders its ads cause. The holdout planted in
+# `marketing.ad_holdout` says the ads cause HOLDOUT_INCREMENTAL of what the console claims,
+# and the console claims the mean of its draw × the shop's last-click orders.
+INCREMENTAL = marketing.HOLDOUT_INCREMENTAL * float(np.mean(marketing._CONSOLE_DRAW))
 # stated tolerances of the reproduction test (see the module docstring)
 TOLERANCE = {"totals": 0.08, "top_sku": 0.30}
 
@@ -154,6 +167,7 @@ class _Context:
     pre: np.ndarray
     office: np.ndarray  # share of platform visits at office hours, per day
     campaigns: dict[str, tuple]  # id -> (shape per day, typical budget, cpc, quality, channel)
+    spend_cap: dict[str, float]  # id -> the largest spend ÷ typical spend the generator drew
     products: pd.DataFrame
     groups: list[dict]  # basket samples: channel, days (mask), sku, u1, u2, basket, u_top, k_top
     fillers: pd.DataFrame  # top-up SKUs, cheapest first
@@ -222,10 +236,16 @@ def _context(year: int = YEAR) -> _Context:
     fest = promos[(promos["promo_type"] == "festival") & promos["start_date"].isin(days)].iloc[0]
     plan = marketing.ad_plan(traffic.stream_schedule())
     spend = plan[plan["date"].isin(days)].groupby("campaign_id")["spend"].sum()
+    f_all = pd.Series(festival_factor(DAYS), index=DAYS)
+    spend_cap = {}
+    for cid, _, _, _, _, _, budget, _, _, when in marketing.CAMPAIGNS:
+        rows = plan[plan["campaign_id"] == cid]
+        typical = budget * marketing.spend_shape(when, f_all[rows["date"]].to_numpy())
+        spend_cap[cid] = float((rows["spend"].to_numpy() / typical).max())
     return _Context(
         days=days, f=f, organic=sessions, in_kol=np.where(kol, traffic.IN_STREAM_SHARE, 0.0),
         promo=in_promo_conversion(DAYS)[idx], pre=pre_festival(DAYS)[idx], office=office,
-        campaigns=campaigns, products=products, groups=groups, fillers=fillers,
+        campaigns=campaigns, spend_cap=spend_cap, products=products, groups=groups, fillers=fillers,
         substitute=substitute, ref_depth=fest["discount_value"] / fest["threshold"],
         reference={"ad_spend": spend.round(2).to_dict(), "threshold": float(fest["threshold"]),
                    "reduction": float(fest["discount_value"])},
@@ -299,6 +319,16 @@ def _order_p(ch: str, view: float, p_ret, q: float, in_kol, promo, pre, office) 
     return view * total
 
 
+def _clicks(ctx: _Context, cid: str, total: float) -> np.ndarray:
+    """Clicks per day for `total` ¥ over the window: typical clicks × (spend / typical)**BETA,
+    the spend multiple capped at the largest the generator ever drew for the campaign."""
+    shape, budget, cpc, _, _ = ctx.campaigns[cid]
+    if total <= 0 or shape.sum() == 0:
+        return np.zeros(len(shape))
+    multiple = min(total / (budget * shape.sum()), ctx.spend_cap[cid])
+    return budget / cpc * (shape * multiple) ** marketing.BETA
+
+
 def _not_cancelled(ch: str) -> float:
     return 1.0 - orders.CANCEL_RATE["livestream" if ch == "livestream" else "other"]
 
@@ -347,19 +377,17 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
         placed[ch] += ctx.organic[ch] * p
         visits += ctx.organic[ch]
     clicks = {}
-    for cid, (shape, budget, cpc, quality, ch) in ctx.campaigns.items():
-        total = float(plan.ad_spend.get(cid, 0.0))
-        if total <= 0 or shape.sum() == 0:
-            clicks[cid] = 0.0
-            continue
-        spend = total * shape / shape.sum()
-        c = budget / cpc * (spend / budget) ** marketing.BETA
+    for cid, (*_, quality, ch) in ctx.campaigns.items():
+        c = _clicks(ctx, cid, float(plan.ad_spend.get(cid, 0.0)))
+        clicks[cid] = float(c.sum())
+        if cid == marketing.HOLDOUT_CAMPAIGN:  # most of its buyers come anyway (the holdout)
+            c = INCREMENTAL * c + (1 - INCREMENTAL) * _clicks(
+                ctx, cid, ctx.reference["ad_spend"].get(cid, 0.0))
         p_ret = (traffic.RETARGETING_RETURNING if cid == traffic.RETARGETING_CAMPAIGN
                  else traffic.RETURNING_SHARE[list(CHANNELS).index(ch)])
         kol = ctx.in_kol if ch == "livestream" else np.zeros(n_days)
         placed[ch] += c * _order_p(ch, ads_view, p_ret, quality, kol, promo, ctx.pre, ctx.office)
         visits += c
-        clicks[cid] = float(c.sum())
     paid = {ch: placed[ch] * _not_cancelled(ch) for ch in CHANNELS}
     # baskets
     price = prod["list_price"].to_numpy().copy()
