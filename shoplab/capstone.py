@@ -57,6 +57,10 @@ PEAK_DAY = model.PEAK_DAY
 BANDS = (("beats_baseline", 0.0), ("quarter_way", 0.25), ("half_way", 0.5),
          ("three_quarters", 0.75), ("matches_optimiser", 1.0))
 TIE_YUAN = 1.0  # a plan within ¥1 of the optimiser's profit matches it
+BAND_WORDS = {"beats_baseline": "beats last year's plan",
+              "quarter_way": "a quarter of the way from last year's plan to the optimiser's",
+              "half_way": "half-way there", "three_quarters": "three quarters of the way",
+              "matches_optimiser": "matches the course optimiser (within ¥1, or beats it)"}
 # a peak-day stock-out worth a warning: at least this many units of demand expected lost
 PEAK_LOSS_UNITS = 1.0
 # the last share of a campaign's budget whose return the budget warning measures
@@ -364,6 +368,19 @@ def score(plan) -> Score:
     baseline, best = _targets()
     return Score(profit, baseline, best, (profit - baseline) / (best - baseline),
                  bands(profit, baseline, best))
+
+
+def rule() -> str:
+    """The score rule in words (the instructions print it)."""
+    lows = ", ".join(f"{BAND_WORDS[name]} ({'share > 0' if low == 0 else f'share ≥ {low:g}'})"
+                     for name, low in BANDS[:-1])
+    return ("The plan is run through the shop's own Double 11 model (`capstone.simulate`) and "
+            "scored on its profit (contribution after ad spend, less the holding cost of "
+            "leftover stock): share = (profit − last year's profit) ÷ (the course optimiser's "
+            "profit − last year's profit). Each band earns its points: "
+            f"{lows}, and {BAND_WORDS[BANDS[-1][0]]}. A plan no better than last year's earns "
+            "nothing; a plan that cannot be run (a missing field, an unknown SKU or campaign, "
+            "a negative or non-numeric value) earns nothing and the check says which field.")
 
 
 def bands(profit: float, baseline: float, best: float) -> dict[str, bool]:
