@@ -94,11 +94,11 @@ class Plan(Answer):
             story += " Warnings: " + " ".join(warnings)
         verdicts, told = {}, False
         for name in self.parts():
+            missed = f"Not reached: {capstone.BAND_WORDS[name]}."
             if reached[name]:
                 verdicts[name] = PASS
             else:
-                verdicts[name] = Verdict(False, story if not told else
-                                         f"Not reached: {capstone.BAND_WORDS[name]}.")
+                verdicts[name] = Verdict(False, missed if told else f"{missed} {story}")
                 told = True
         return verdicts
 

@@ -54,7 +54,7 @@ def test_last_years_plan_earns_nothing_and_is_named(data):
     result = grade(capstone.baseline_plan(), data)
     assert result.status == NOT_YET and result.score == 0
     assert result.mistakes == ["last year's plan"]
-    assert UNCHANGED in result.messages[0]
+    assert result.messages[0] == f"Band 'beats_baseline': {UNCHANGED}"
 
 
 def test_the_bands_are_the_parts(data):
@@ -67,7 +67,8 @@ def test_the_bands_are_the_parts(data):
     assert result.score == sum(POINTS[b] for b, ok in s.bands.items() if ok)
     story = result.messages[0]
     assert f"¥{s.profit:,.0f}" in story and f"{s.share:.0%} of the way" in story
-    assert all(m.startswith("Not reached: ") for m in result.messages[1:])
+    assert all(m.startswith("Not reached: ") for m in result.messages)
+    assert result.messages[-1] == f"Not reached: {capstone.BAND_WORDS['matches_optimiser']}."
 
 
 def test_a_bad_plan_earns_nothing_and_says_why(data):
@@ -75,6 +76,7 @@ def test_a_bad_plan_earns_nothing_and_says_why(data):
 
     result = grade(bad_plan(), data)
     assert result.status == NOT_YET and result.score == 0
+    assert result.messages[0].startswith("Not reached: beats last year's plan.")
     assert "short of last year's plan" in result.messages[0]
     assert "Warnings:" in result.messages[0] and "peak day" in result.messages[0]
 
