@@ -52,7 +52,7 @@ STOCK_SKUS = model.top_skus()
 CAMPAIGNS = tuple(model.campaigns()["campaign_id"])
 PRICEABLE = model.PRICEABLE
 FIELDS = ("stock", "ad_budget", "promotion", "price")
-PEAK_DAY = model.PEAK_DAY
+PEAK_DAY = pd.Timestamp(f"{model.YEAR}-{model.PEAK_DAY}").strftime("%-d %B")  # "11 November"
 # (part name, lowest share of the way from the baseline to the optimiser that reaches it)
 BANDS = (("beats_baseline", 0.0), ("quarter_way", 0.25), ("half_way", 0.5),
          ("three_quarters", 0.75), ("matches_optimiser", 1.0))
@@ -160,6 +160,7 @@ class Result:
     units: pd.Series  # per stocked SKU
     peak_stockouts: pd.Series  # per stocked SKU: P(sold out by the end of the peak day)
     lost_units: pd.Series  # per stocked SKU: demand the stock could not serve
+    elasticity: float  # the constant price elasticity used for the priced SKU
     outcome: model.Outcome  # everything else (by channel, by day, clicks per campaign)
 
 
@@ -175,7 +176,7 @@ def simulate(plan) -> Result:
         profit=out.profit, revenue=out.gmv, contribution=out.contribution,
         ad_spend=out.ad_spend, orders=out.orders, discount_per_order=out.discount_per_order,
         units=out.units[list(STOCK_SKUS)], peak_stockouts=st["p_out_by_peak"],
-        lost_units=st["lost"], outcome=out)
+        lost_units=st["lost"], elasticity=next(iter(out.elasticity.values())), outcome=out)
 
 
 def marginal_return(plan, campaign: str) -> float:
