@@ -151,7 +151,7 @@ CTR = {"search_ads": 0.035, "display_ads": 0.006, "livestream_ads": 0.02, "socia
 # the console's own attribution (7-day click, any order of the clicker) over the shop's last
 # click: drawn per campaign and month inside this band, never above the channel's paid orders
 CONSOLE_FACTOR = (1.1, 1.6)
-_CONSOLE_DRAW = (1.18, 1.5)
+CONSOLE_DRAW = (1.18, 1.5)
 
 
 def campaign_channel(campaign_id: str, ad_channel: str) -> str:
@@ -229,7 +229,7 @@ def ad_campaigns(plan: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
     """The console's view: the plan plus its own attributed orders and revenue.
 
     Per campaign and month the console claims round(f × the shop's last-click paid orders),
-    f drawn in `_CONSOLE_DRAW` and clipped to `CONSOLE_FACTOR` and to the paid orders of the
+    f drawn in `CONSOLE_DRAW` and clipped to `CONSOLE_FACTOR` and to the paid orders of the
     sales channel the campaign sells into that month; the extra orders are spread over the
     campaign's days in proportion to clicks, each at that month's last-click order value.
     """
@@ -255,7 +255,7 @@ def ad_campaigns(plan: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
         lo, hi = int(np.ceil(CONSOLE_FACTOR[0] * s)), int(np.floor(CONSOLE_FACTOR[1] * s))
         ch = campaign_channel(cid, g["ad_channel"].iloc[0])
         hi = min(hi, int(chan_orders.get((ch, m), 0)))
-        c = min(max(int(round(rng.uniform(*_CONSOLE_DRAW) * s)), lo), hi)
+        c = min(max(int(round(rng.uniform(*CONSOLE_DRAW) * s)), lo), hi)
         w = g["clicks"].to_numpy(dtype=float)
         e = rng.multinomial(c - s, w / w.sum()) if c > s and w.sum() > 0 else np.zeros(len(g))
         extra[g.index] = e

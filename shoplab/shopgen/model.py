@@ -104,7 +104,7 @@ CLEARANCE_DAYS = 90  # leftover stock sells through at the normal pace in about 
 # AD01 (brand terms): the share of its last-click orders its ads cause. The holdout planted in
 # `marketing.ad_holdout` says the ads cause HOLDOUT_INCREMENTAL of what the console claims,
 # and the console claims the mean of its draw × the shop's last-click orders.
-INCREMENTAL = marketing.HOLDOUT_INCREMENTAL * float(np.mean(marketing._CONSOLE_DRAW))
+INCREMENTAL = marketing.HOLDOUT_INCREMENTAL * float(np.mean(marketing.CONSOLE_DRAW))
 # stated tolerances of the reproduction test (see the module docstring)
 TOLERANCE = {"totals": 0.08, "top_sku": 0.30}
 
@@ -261,7 +261,7 @@ def _basket_groups(days, idx, f, products, promos) -> list[dict]:
     ) ** orders.POPULARITY_PRICE_EXP
     aff = orders.channel_affinity(products["category"].to_numpy())
     launch = ((products["launch_date"] - DAYS[0]).dt.days).to_numpy()
-    effect = orders._launch_effect(products)[idx]
+    effect = orders.launch_effect(products)[idx]
     flash = _flash(promos, days, skus)
     weeks = orders.test_weeks()
     tested = np.zeros((len(days), len(skus)), bool)

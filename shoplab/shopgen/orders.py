@@ -151,10 +151,10 @@ def draft_items(
     )
     sorter = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[sorter])) + 1
-    launch_effect = _launch_effect(products)
+    effect = launch_effect(products)
     for grp in np.split(sorter, bounds):
         d, ch = line_day[grp[0]], line_ch[grp[0]]
-        w = base * aff[ch] * (launch <= d) * launch_effect[d]
+        w = base * aff[ch] * (launch <= d) * effect[d]
         w = w * np.where(np.isnan(flash_price[d]), 1.0, FLASH_WEIGHT)
         if ch == "platform":
             w = w * np.isnan(test_price[d])  # test SKUs are sold on the platform only via the test
@@ -216,7 +216,7 @@ def _threshold_top_ups(
     return pd.DataFrame(rows, columns=["order_id", "sku", "quantity", "unit_price"])
 
 
-def _launch_effect(products: pd.DataFrame) -> np.ndarray:
+def launch_effect(products: pd.DataFrame) -> np.ndarray:
     """Per day and SKU, the weight multiplier of the launch: its ramp and the neighbour's loss."""
     sku = products["sku"].to_numpy()
     start = (products.set_index("sku").at[LAUNCH_SKU, "launch_date"] - DAYS[0]).days
