@@ -116,6 +116,7 @@ class Answer:
     """
 
     description = "an answer"
+    part_word = "column"  # what the instructions call a part ("2 per column")
 
     def prepare(self, value):
         return value

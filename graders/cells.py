@@ -69,7 +69,7 @@ def heading(exercise: Exercise) -> str:
     points = exercise.part_points()
     total = f"{exercise.max_points:g} point{'' if exercise.max_points == 1 else 's'}"
     if None not in points and len(set(points.values())) == 1:
-        total += f", {next(iter(points.values())):g} per column"
+        total += f", {next(iter(points.values())):g} per {exercise.answer.part_word}"
     elif None not in points:
         total += ": " + ", ".join(f"{part} {p:g}" for part, p in points.items())
     return f"### Exercise {exercise.id} — {exercise.title} ({total})"
@@ -94,6 +94,8 @@ def _describe(answer: Answer) -> str:
         return (f"a table (DataFrame) keyed by `{answer.index}` (as its index, any name, or as a "
                 f"column named `{answer.index}`) with the columns {columns}. Each column earns "
                 "its points on its own; extra columns are ignored")
+    if hasattr(answer, "format_words"):  # graders.plan.Plan: its rule is the capstone's
+        return answer.format_words()
     raise TypeError(f"no answer-format wording for {type(answer).__name__}")
 
 

@@ -204,7 +204,7 @@ def _check_value(exercise: Exercise, given, data: Data):
                 if mistake.part == part and _is_mistake(spec, part, given_parts[part],
                                                         mistake.answer(data)):
                     message = mistake.message if part is None else (
-                        f"Column {part!r}: {mistake.message}")
+                        f"{spec.part_word.capitalize()} {part!r}: {mistake.message}")
                     verdict, name = Verdict(False, message), mistake.name
                     break
         verdicts[part] = (verdict, name)

@@ -151,11 +151,27 @@ CTR = {"search_ads": 0.035, "display_ads": 0.006, "livestream_ads": 0.02, "socia
 # the console's own attribution (7-day click, any order of the clicker) over the shop's last
 # click: drawn per campaign and month inside this band, never above the channel's paid orders
 CONSOLE_FACTOR = (1.1, 1.6)
-_CONSOLE_DRAW = (1.18, 1.5)
+CONSOLE_DRAW = (1.18, 1.5)
 
 
 def campaign_channel(campaign_id: str, ad_channel: str) -> str:
     return LANDS_IN_CAMPAIGN.get(campaign_id, LANDS_IN[ad_channel])
+
+
+FESTIVAL_SPEND_LIFT = 0.7  # always-on budgets grow by this share of the festival's traffic lift
+BLITZ_SCALE = 2.0  # the festival blitz spends budget × festival_factor / this
+# when a campaign runs: every day, on own-stream nights, on KOL nights, on festival days
+RUNS_ON = ("always", "own_stream_days", "kol_days", "festival")
+FESTIVAL_DAY_FROM = 1.3  # festival_factor above which the blitz runs
+
+
+def spend_shape(when: str, f: np.ndarray) -> np.ndarray:
+    """A campaign's typical spend per day as a multiple of its budget, on days of factor `f`."""
+    if when == "festival":
+        return f / BLITZ_SCALE
+    if when == "kol_days":
+        return np.ones(len(f))
+    return 1 + FESTIVAL_SPEND_LIFT * (f - 1)
 
 
 def ad_plan(streams: pd.DataFrame) -> pd.DataFrame:
@@ -175,16 +191,17 @@ def ad_plan(streams: pd.DataFrame) -> pd.DataFrame:
             "always": np.ones(len(DAYS), bool),
             "own_stream_days": is_own,
             "kol_days": is_kol,
-            "festival": fest > 1.3,
+            "festival": fest > FESTIVAL_DAY_FROM,
         }[when]
         d = DAYS[active]
         f = fest[active]
+        shape = spend_shape(when, f)
         if when == "festival":
-            spend = budget * (f / 2.0) * rng.lognormal(0, 0.3, len(d))
+            spend = budget * shape * rng.lognormal(0, 0.3, len(d))
         elif when == "kol_days":  # sized per stream, not by the festival calendar
-            spend = budget * rng.lognormal(0, 0.5, len(d))
+            spend = budget * shape * rng.lognormal(0, 0.5, len(d))
         else:
-            spend = budget * (1 + 0.7 * (f - 1)) * rng.lognormal(0, 0.35, len(d))
+            spend = budget * shape * rng.lognormal(0, 0.35, len(d))
         spend = np.round(spend, 2)
         clicks = rng.poisson(budget / cpc * (spend / budget) ** BETA).astype(int)
         impressions = np.maximum(
@@ -212,7 +229,7 @@ def ad_campaigns(plan: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
     """The console's view: the plan plus its own attributed orders and revenue.
 
     Per campaign and month the console claims round(f × the shop's last-click paid orders),
-    f drawn in `_CONSOLE_DRAW` and clipped to `CONSOLE_FACTOR` and to the paid orders of the
+    f drawn in `CONSOLE_DRAW` and clipped to `CONSOLE_FACTOR` and to the paid orders of the
     sales channel the campaign sells into that month; the extra orders are spread over the
     campaign's days in proportion to clicks, each at that month's last-click order value.
     """
@@ -238,7 +255,7 @@ def ad_campaigns(plan: pd.DataFrame, o: pd.DataFrame) -> pd.DataFrame:
         lo, hi = int(np.ceil(CONSOLE_FACTOR[0] * s)), int(np.floor(CONSOLE_FACTOR[1] * s))
         ch = campaign_channel(cid, g["ad_channel"].iloc[0])
         hi = min(hi, int(chan_orders.get((ch, m), 0)))
-        c = min(max(int(round(rng.uniform(*_CONSOLE_DRAW) * s)), lo), hi)
+        c = min(max(int(round(rng.uniform(*CONSOLE_DRAW) * s)), lo), hi)
         w = g["clicks"].to_numpy(dtype=float)
         e = rng.multinomial(c - s, w / w.sum()) if c > s and w.sum() > 0 else np.zeros(len(g))
         extra[g.index] = e

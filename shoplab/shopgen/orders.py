@@ -31,6 +31,38 @@ LAUNCH_PEAK = 3.0  # full demand, × the catalogue's weight: the launch is a hit
 CANNIBALISATION = 0.4  # at full ramp the rice cooker loses this share of its own weight
 
 
+# P(cancelled) of an order: livestream impulse buys are cancelled more often
+CANCEL_RATE = {"livestream": 0.07, "other": 0.045}
+# distinct SKUs drawn per order: P(1, 2, 3, 4 draws) on festival days and other days
+LINES_P = {"festival": [0.58, 0.28, 0.10, 0.04], "other": [0.71, 0.21, 0.06, 0.02]}
+FESTIVAL_LINES_FROM = 1.3  # festival_factor above which a day counts as a festival day
+POPULARITY_PRICE_EXP = 0.55  # choice weight = popularity × (list price / 100)**this
+# the channels' category affinities: livestream sells cookware and appliances, the
+# mini-program tableware and storage (weight multipliers; every other category × the last)
+CHANNEL_AFFINITY = {
+    "livestream": (("Cookware", "Small appliances"), 2.2, 0.7),
+    "mini_program": (("Tableware", "Storage"), 1.6, 1.0),
+}
+FLASH_WEIGHT = 5.0  # a SKU on a flash sale is this many times likelier to be chosen
+# units per line: 1 + Bernoulli(q) + Bernoulli(q × SECOND_UNIT), q by price band (¥)
+QTY_BANDS = ((60, 0.30), (200, 0.14), (np.inf, 0.04))
+SECOND_UNIT = 0.3
+
+
+def channel_affinity(category: np.ndarray) -> dict[str, np.ndarray]:
+    """Per channel, each SKU's choice-weight multiplier from its category."""
+    out = {"platform": np.ones(len(category))}
+    for ch, (cats, inside, outside) in CHANNEL_AFFINITY.items():
+        out[ch] = np.where(np.isin(category, list(cats)), inside, outside)
+    return out
+
+
+def extra_unit_p(price: np.ndarray) -> np.ndarray:
+    """q of QTY_BANDS: the chance of a line's second unit, by unit price."""
+    (lo, q_lo), (mid, q_mid), (_, q_hi) = QTY_BANDS
+    return np.where(price < lo, q_lo, np.where(price < mid, q_mid, q_hi))
+
+
 def draft_orders(s: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     rng = rng_for("orders")
     o = s.loc[
@@ -52,7 +84,9 @@ def draft_orders(s: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     o["order_time"] = np.minimum(
         start + pd.to_timedelta(rng.integers(90, 1500, len(o)), unit="s"), end_of_day
     )
-    p_cancel = np.where(o["channel"] == "livestream", 0.07, 0.045)
+    p_cancel = np.where(
+        o["channel"] == "livestream", CANCEL_RATE["livestream"], CANCEL_RATE["other"]
+    )
     o["cancelled"] = rng.random(len(o)) < p_cancel
     zone = customers.set_index("customer_id")["ship_zone"]
     o["zone"] = zone.reindex(o["customer_id"]).to_numpy()
@@ -85,8 +119,8 @@ def draft_items(
     sku = products["sku"].to_numpy()
     lp = products["list_price"].to_numpy()
     day = ((o["order_time"].dt.normalize() - DAYS[0]).dt.days).to_numpy()
-    fest = festival_factor(DAYS)[day] > 1.3
-    p_lines = np.where(fest[:, None], [[0.58, 0.28, 0.10, 0.04]], [[0.71, 0.21, 0.06, 0.02]])
+    fest = festival_factor(DAYS)[day] > FESTIVAL_LINES_FROM
+    p_lines = np.where(fest[:, None], [LINES_P["festival"]], [LINES_P["other"]])
     n_lines = (rng.random(len(o))[:, None] > p_lines.cumsum(axis=1)).sum(axis=1) + 1
     n_lines = np.minimum(n_lines, 4)
     line_order = np.repeat(np.arange(len(o)), n_lines)
@@ -94,13 +128,11 @@ def draft_items(
     line_ch = o["channel"].to_numpy()[line_order]
     # weights per (day, channel)
     launch = ((products["launch_date"] - DAYS[0]).dt.days).to_numpy()
-    base = products["popularity"].to_numpy() * (products["list_price"].to_numpy() / 100) ** 0.55
-    cat = products["category"].to_numpy()
-    aff = {
-        "platform": np.ones(n_sku),
-        "livestream": np.where(np.isin(cat, ["Cookware", "Small appliances"]), 2.2, 0.7),
-        "mini_program": np.where(np.isin(cat, ["Tableware", "Storage"]), 1.6, 1.0),
-    }
+    base = (
+        products["popularity"].to_numpy()
+        * (products["list_price"].to_numpy() / 100) ** POPULARITY_PRICE_EXP
+    )
+    aff = channel_affinity(products["category"].to_numpy())
     flash = promos[promos["promo_type"] == "flash_sale"]
     flash_price = np.full((N_DAYS, n_sku), np.nan)
     for r in flash.itertuples():
@@ -119,11 +151,11 @@ def draft_items(
     )
     sorter = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[sorter])) + 1
-    launch_effect = _launch_effect(products)
+    effect = launch_effect(products)
     for grp in np.split(sorter, bounds):
         d, ch = line_day[grp[0]], line_ch[grp[0]]
-        w = base * aff[ch] * (launch <= d) * launch_effect[d]
-        w = w * np.where(np.isnan(flash_price[d]), 1.0, 5.0)
+        w = base * aff[ch] * (launch <= d) * effect[d]
+        w = w * np.where(np.isnan(flash_price[d]), 1.0, FLASH_WEIGHT)
         if ch == "platform":
             w = w * np.isnan(test_price[d])  # test SKUs are sold on the platform only via the test
         chosen[grp] = rng.choice(n_sku, len(grp), p=w / w.sum())
@@ -131,8 +163,8 @@ def draft_items(
     price = lp[items["j"]]
     fp = flash_price[day[items["oi"]], items["j"]]
     price = np.where(np.isnan(fp), price, fp)
-    q_p = np.where(price < 60, 0.30, np.where(price < 200, 0.14, 0.04))
-    qty = 1 + (rng.random(len(items)) < q_p) + (rng.random(len(items)) < q_p * 0.3)
+    q_p = extra_unit_p(price)
+    qty = 1 + (rng.random(len(items)) < q_p) + (rng.random(len(items)) < q_p * SECOND_UNIT)
     items = pd.DataFrame(
         {
             "order_id": o["order_id"].to_numpy()[items["oi"]],
@@ -184,7 +216,7 @@ def _threshold_top_ups(
     return pd.DataFrame(rows, columns=["order_id", "sku", "quantity", "unit_price"])
 
 
-def _launch_effect(products: pd.DataFrame) -> np.ndarray:
+def launch_effect(products: pd.DataFrame) -> np.ndarray:
     """Per day and SKU, the weight multiplier of the launch: its ramp and the neighbour's loss."""
     sku = products["sku"].to_numpy()
     start = (products.set_index("sku").at[LAUNCH_SKU, "launch_date"] - DAYS[0]).days
@@ -221,6 +253,14 @@ def _price_test_lines(o: pd.DataFrame, weeks: pd.DataFrame, products: pd.DataFra
     return pd.concat(out, ignore_index=True)
 
 
+# P(refunded) of a paid order: the channel's base × (1 + REFUND_QUALITY × (1 − worst quality))
+REFUND_BASE = {"platform": 0.04, "livestream": 0.075, "mini_program": 0.03}
+REFUND_QUALITY = 3.0
+FREE_SHIPPING_FROM, SHIPPING_FEE = 99, 8.0  # livestream orders always ship free
+# carrier shares (CARRIERS' order) of orders with a small appliance (heavy) and of the rest
+CARRIER_P = {"heavy": [0.15, 0.25, 0.20, 0.40], "light": [0.18, 0.42, 0.27, 0.13]}
+
+
 def finalize(
     o: pd.DataFrame,
     items: pd.DataFrame,
@@ -242,8 +282,10 @@ def finalize(
     prod = products.set_index("sku")
     q = items["sku"].map(prod["quality"])
     worst = q.groupby(items["order_id"]).min().reindex(o["order_id"]).to_numpy()
-    base = o["channel"].map({"platform": 0.04, "livestream": 0.075, "mini_program": 0.03})
-    refunded = ~o["cancelled"] & (rng.random(len(o)) < base.to_numpy() * (1 + 3.0 * (1 - worst)))
+    base = o["channel"].map(REFUND_BASE)
+    refunded = ~o["cancelled"] & (
+        rng.random(len(o)) < base.to_numpy() * (1 + REFUND_QUALITY * (1 - worst))
+    )
     o["status"] = np.where(o["cancelled"], "cancelled", np.where(refunded, "refunded", "completed"))
     # order-level promotions
     odate = o["order_time"].dt.normalize()
@@ -273,13 +315,13 @@ def finalize(
     disc = disc + used["face_value"].reindex(o["order_id"]).fillna(0.0).to_numpy()
     o["discount_amount"] = disc.round(2)
     o["order_amount"] = (o["gross_amount"] - o["discount_amount"]).round(2)
-    free = (o["channel"] == "livestream") | (o["order_amount"] >= 99)
-    o["shipping_fee"] = np.where(free, 0.0, 8.0)
+    free = (o["channel"] == "livestream") | (o["order_amount"] >= FREE_SHIPPING_FROM)
+    o["shipping_fee"] = np.where(free, 0.0, SHIPPING_FEE)
     heavy = (
         items["sku"].map(prod["category"]).eq("Small appliances").groupby(items["order_id"]).any()
     )
     heavy = heavy.reindex(o["order_id"]).to_numpy()
-    p = np.where(heavy[:, None], [[0.15, 0.25, 0.20, 0.40]], [[0.18, 0.42, 0.27, 0.13]])
+    p = np.where(heavy[:, None], [CARRIER_P["heavy"]], [CARRIER_P["light"]])
     o["carrier"] = CARRIERS[(rng.random(len(o))[:, None] > p.cumsum(axis=1)).sum(axis=1).clip(0, 3)]
     return o, items, coupons
 

@@ -626,7 +626,7 @@ SCHEMA: dict[str, Table] = {t.name: t for t in TABLES}
 
 def _facts() -> list[str]:
     """The effects planted by the generator, stated from its own constants."""
-    from shoplab.shopgen import common, marketing, orders, service, social, stock, traffic
+    from shoplab.shopgen import common, marketing, model, orders, service, social, stock, traffic
     from shoplab.shopgen.catalog import HERO_DEALS, PRICE_TESTS
 
     tests = "; ".join(
@@ -747,6 +747,16 @@ def _facts() -> list[str]:
         "festival week before (target under 0.92×).",
         "Customers: 80后/90后 are the largest buyer groups; a minority of buyers buy "
         "again; each customer has a churn date after which they are dormant.",
+        "The capstone's festival model (shoplab/shopgen/model.py): Double 11 "
+        f"{model.FIRST_DAY} … {model.window()[-1]:%m-%d} as a deterministic expected-value "
+        "model built from the generator's own constants (traffic, funnel, ad response "
+        "spend^BETA, basket choice, 满减 top-ups and urgency, price-test elasticities, stock-outs "
+        "with substitution); a plan (ad spend per campaign, stock of the top "
+        f"{model.TOP_N} SKUs, 每满 threshold and reduction, a price) is run through it to its "
+        "contribution after ad spend. Last year's plan reproduces the data's 2025 and 2024 "
+        f"festivals within ±{model.TOLERANCE['totals']:.0%} on sessions, clicks, paid orders "
+        f"and GMV before coupons and ±{model.TOLERANCE['top_sku']:.0%} on each top SKU's units "
+        "(asserted by tests/topics/test_model.py); the data are one random draw around it.",
     ]
 
 

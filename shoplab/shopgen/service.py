@@ -32,13 +32,16 @@ def _congestion(ts: pd.Series) -> np.ndarray:
     return f
 
 
+PACKAGING_KG = 0.2  # a parcel weighs its goods plus this
+
+
 def shipments(o, items, products, rates):
     rng = rng_for("shipments")
     paid = o[o["status"] != "cancelled"].reset_index(drop=True)
     w = items["quantity"] * items["sku"].map(products.set_index("sku")["weight_kg"])
-    weight = (w.groupby(items["order_id"]).sum().reindex(paid["order_id"]).to_numpy() + 0.2).round(
-        2
-    )
+    weight = (
+        w.groupby(items["order_id"]).sum().reindex(paid["order_id"]).to_numpy() + PACKAGING_KG
+    ).round(2)
     r = rates.set_index(["carrier", "zone"]).reindex(
         pd.MultiIndex.from_arrays([paid["carrier"], paid["zone"]])
     )

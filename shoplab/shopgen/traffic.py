@@ -47,6 +47,28 @@ MINI_PROGRAM_PROPENSITY, MINI_PROGRAM_LIFE = 2.0, 1.5
 CART_GIVEN_VIEW = 0.10
 CHECKOUT_GIVEN_CART = {"mobile": 0.38, "pc": 0.62}
 ORDER_GIVEN_CHECKOUT = {"mobile": 0.78, "pc": 0.84}
+# caps on the cart, checkout and order steps' probabilities
+STEP_CAPS = (0.95, 0.95, 0.97)
+# P(viewed a product) by traffic source (SOURCES' order)
+VIEW_GIVEN_SOURCE = [0.50, 0.62, 0.52, 0.38, 0.48]
+# segment multipliers of the funnel's steps
+RETURNING_CART_LIFT, LIVESTREAM_CART_LIFT, RETURNING_ORDER_LIFT = 1.18, 1.12, 1.04
+# organic visits' sales channel: livestream's share grows by the second number a year
+LIVESTREAM_SHARE, MINI_PROGRAM_SHARE = (0.12, 0.05), 0.10
+# share of returning visitors by channel (platform, livestream, mini_program); retargeting's
+# clicks (the campaign below) come back far more often
+RETURNING_SHARE = [0.36, 0.24, 0.55]
+RETARGETING_CAMPAIGN, RETARGETING_RETURNING = "AD04", 0.9
+# P(mobile): platform at office hours (weekdays 9-18) / other times, livestream, mini-program
+MOBILE_SHARE = {"office": 0.60, "other": 0.82, "livestream": 0.97, "mini_program": 1.0}
+OFFICE_HOURS = (9, 18)
+IN_STREAM_SHARE = 0.85  # livestream visits on a stream night that fall inside the stream
+# organic visits' traffic source by channel (SOURCES' order); ad visits are source "ads"
+SOURCE_MIX = {
+    "platform": [0.62, 0.0, 0.04, 0.10, 0.24],
+    "livestream": [0.0, 0.0, 0.93, 0.07, 0.0],
+    "mini_program": [0.0, 0.0, 0.0, 0.62, 0.38],
+}
 HOUR_W = np.array(
     [
         1.2,
@@ -150,8 +172,8 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     n = len(day_idx)
     t_year = day_idx / 365.0
     # channel: livestream grows in 2025
-    p_live = 0.12 + 0.05 * t_year
-    p_mini = np.full(n, 0.10)
+    p_live = LIVESTREAM_SHARE[0] + LIVESTREAM_SHARE[1] * t_year
+    p_mini = np.full(n, MINI_PROGRAM_SHARE)
     channel = _pick(
         rng, np.c_[1 - p_live - p_mini, p_live, p_mini], ["platform", "livestream", "mini_program"]
     )
@@ -186,7 +208,7 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     first_stream = streams.drop_duplicates("date", keep="last").set_index("date")
     is_live = channel == "livestream"
     st = first_stream.reindex(dates[is_live])
-    has = st["start_time"].notna().to_numpy() & (rng.random(is_live.sum()) < 0.85)
+    has = st["start_time"].notna().to_numpy() & (rng.random(is_live.sum()) < IN_STREAM_SHARE)
     offs = (st["start_time"] - st.index).dt.total_seconds().to_numpy() + rng.random(
         is_live.sum()
     ) * st["duration_minutes"].to_numpy() * 60
@@ -199,33 +221,32 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     hour = (secs // 3600).astype(int)
     weekday = dates.day_of_week.to_numpy() < 5
     # device: mini-program is mobile only; PC mainly at office hours on the platform
-    office = weekday & (hour >= 9) & (hour < 18)
+    office = weekday & (hour >= OFFICE_HOURS[0]) & (hour < OFFICE_HOURS[1])
     p_mobile = np.where(
         channel == "platform",
-        np.where(office, 0.60, 0.82),
-        np.where(channel == "livestream", 0.97, 1.0),
+        np.where(office, MOBILE_SHARE["office"], MOBILE_SHARE["other"]),
+        np.where(
+            channel == "livestream", MOBILE_SHARE["livestream"], MOBILE_SHARE["mini_program"]
+        ),
     )
     device = np.where(rng.random(n) < p_mobile, "mobile", "pc")
-    src_p = {  # organic visits; ad visits are source "ads"
-        "platform": [0.62, 0.0, 0.04, 0.10, 0.24],
-        "livestream": [0.0, 0.0, 0.93, 0.07, 0.0],
-        "mini_program": [0.0, 0.0, 0.0, 0.62, 0.38],
-    }
-    probs = np.vstack([src_p[c] for c in ("platform", "livestream", "mini_program")])
+    probs = np.vstack([SOURCE_MIX[c] for c in ("platform", "livestream", "mini_program")])
     ch_idx = np.searchsorted(["livestream", "mini_program", "platform"], channel)
     ch_idx = np.array([1, 2, 0])[ch_idx]  # platform=0, livestream=1, mini_program=2
     source = np.where(is_ad, "ads", _pick(rng, probs[ch_idx], SOURCES))
-    p_ret = np.where(campaign == "AD04", 0.9, np.array([0.36, 0.24, 0.55])[ch_idx])
+    p_ret = np.where(
+        campaign == RETARGETING_CAMPAIGN, RETARGETING_RETURNING, np.array(RETURNING_SHARE)[ch_idx]
+    )
     returning = rng.random(n) < p_ret
     # the funnel, as conditional steps
-    view_p = pd.Series([0.50, 0.62, 0.52, 0.38, 0.48], index=SOURCES)[source].to_numpy()
+    view_p = pd.Series(VIEW_GIVEN_SOURCE, index=SOURCES)[source].to_numpy()
     quality = {c[0]: c[8] for c in CAMPAIGNS}
     q = pd.Series(campaign).map(quality).fillna(1.0).to_numpy()
     kol_boost = np.where(in_kol, KOL_CONVERSION, 1.0)
     cart_p = (
         CART_GIVEN_VIEW
-        * np.where(returning, 1.18, 1.0)
-        * np.where(channel == "livestream", 1.12, 1.0)
+        * np.where(returning, RETURNING_CART_LIFT, 1.0)
+        * np.where(channel == "livestream", LIVESTREAM_CART_LIFT, 1.0)
         * kol_boost
         * q
     )
@@ -241,13 +262,13 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         * kol_boost
     )
     ord_p = np.where(mobile, ORDER_GIVEN_CHECKOUT["mobile"], ORDER_GIVEN_CHECKOUT["pc"]) * np.where(
-        returning, 1.04, 1.0
+        returning, RETURNING_ORDER_LIFT, 1.0
     )
     u = rng.random((4, n))
     viewed = u[0] < view_p
-    carted = viewed & (u[1] < np.minimum(cart_p * np.sqrt(promo), 0.95))
-    checkout = carted & (u[2] < np.minimum(chk_p, 0.95))
-    placed = checkout & (u[3] < np.minimum(ord_p, 0.97))
+    carted = viewed & (u[1] < np.minimum(cart_p * np.sqrt(promo), STEP_CAPS[0]))
+    checkout = carted & (u[2] < np.minimum(chk_p, STEP_CAPS[1]))
+    placed = checkout & (u[3] < np.minimum(ord_p, STEP_CAPS[2]))
     s = pd.DataFrame(
         {
             "start_time": start_time,
@@ -266,6 +287,9 @@ def sessions(streams: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     s = s.sort_values("start_time", kind="stable").reset_index(drop=True)
     s.insert(0, "session_id", ids("S", len(s), 7))
     return s
+
+
+ZONE_P = [0.22, 0.30, 0.41, 0.07]  # customers' ship zones (ZONES' order)
 
 
 def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -383,7 +407,7 @@ def assign_people(s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "ship_zone": rng.choice(
                 ["same_province", "neighbouring", "national", "remote"],
                 n_cust,
-                p=[0.22, 0.30, 0.41, 0.07],
+                p=ZONE_P,
             ),
             "joins_membership": rng.random(n_cust) < 0.62,
         }

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from graders import registry
-from graders.answers import Function, Label, Number
+from graders.answers import Function, Label, Number, Table
 from graders.cells import grade_source, solution_code, solution_text, source_path
 from graders.chapter import exercise_of, written_id
 from graders.data import Data
@@ -39,8 +39,8 @@ def learner_answer(exercise, data, mistake=None):
     answer = exercise.reference(data)
     if mistake is None:
         return answer
-    if mistake.part is None:
-        return mistake.answer(data)
+    if mistake.part is None or not isinstance(exercise.answer, Table):
+        return mistake.answer(data)  # a plan's mistake is the whole wrong plan
     table = exercise.answer.prepare(answer).copy()
     wrong = pd.Series(mistake.answer(data))
     wrong.index = wrong.index.map(str)

@@ -27,6 +27,8 @@ from graders import registry
 from graders.answers import Function, Label, LabelSet, Number, Series, Table, parameters
 from graders.data import Data
 from graders.engine import PASSED, evaluate
+from graders.plan import Plan
+from tests.engine.test_plan import THROWAWAY
 
 EXERCISES = [ex for chapter in registry.chapters() for ex in registry.exercises(chapter)]
 VALUES = [ex for ex in EXERCISES if not isinstance(ex.answer, Function)]
@@ -94,7 +96,43 @@ def alternative_forms(kind, value) -> list[tuple[str, object]]:
         forms += [(f"key as {index.dtype}", table.set_axis(index)) for index in
                   _relabel(table.index)]
         return forms
+    if isinstance(kind, Plan):
+        return plan_forms(kind.prepare(value))
     raise TypeError(type(kind).__name__)
+
+
+def plan_forms(plan: dict) -> list[tuple[str, object]]:
+    """The same plan written as learners write it."""
+    def whole(x):
+        return int(x) if float(x).is_integer() else x
+
+    ints = {k: ({kk: whole(vv) if isinstance(vv, float) else vv for kk, vv in v.items()})
+            for k, v in plan.items()}
+    return [
+        ("whole numbers as ints", ints),
+        ("numpy numbers", {k: {kk: np.float64(vv) if isinstance(vv, float) else vv
+                               for kk, vv in v.items()} for k, v in plan.items()}),
+        ("keys in reverse order", {k: dict(reversed(list(plan[k].items())))
+                                   for k in reversed(list(plan))}),
+        ("Series for the dicts", {**plan, "stock": pd.Series(plan["stock"]),
+                                  "ad_budget": pd.Series(plan["ad_budget"])}),
+        ("priced SKU in lower case", {**plan, "price": {**plan["price"],
+                                                        "sku": plan["price"]["sku"].lower()}}),
+    ]
+
+
+def worse_plans(plan: dict) -> list[tuple[str, dict]]:
+    """The plan's mutants: one lever pulled the wrong way, each a plan that earns less."""
+    top = max(plan["stock"], key=plan["stock"].get)
+    return [
+        ("best seller not stocked", {**plan, "stock": {**plan["stock"], top: 0.0}}),
+        ("every budget tripled", {**plan, "ad_budget": {k: 3 * v + 3000 for k, v in
+                                                         plan["ad_budget"].items()}}),
+        ("a 满减 that gives half away", {**plan, "promotion": {"threshold": 100.0,
+                                                               "reduction": 50.0}}),
+        ("the priced SKU at half price", {**plan, "price": {
+            **plan["price"], "price": plan["price"]["price"] / 2}}),
+    ]
 
 
 def renamed_parameters(reference):
@@ -115,8 +153,12 @@ def numpy_returns(reference):
     return numpy_version
 
 
+# The plan answer's throwaway exercise (tests/engine/test_plan.py) runs through the generated
+# tests too, so the plan's forms and worse plans are tested before chapter 13 declares one.
+PLAN_EXERCISES = [ex for ex in EXERCISES if isinstance(ex.answer, Plan)] + [THROWAWAY]
+
 FORMS = []
-for _ex in EXERCISES:
+for _ex in EXERCISES + [THROWAWAY]:
     if isinstance(_ex.answer, Function):
         FORMS += [(_ex, "renamed parameters"), (_ex, "numpy return values")]
     else:
@@ -233,6 +275,19 @@ def test_every_mutant_of_a_reference_is_caught(exercise, description, data):
         return
     assert result.status != PASSED, (
         f"mutant survives ({description}): add a public or held-back case that tells it apart")
+
+
+PLAN_MUTANTS = [(ex, name) for ex in PLAN_EXERCISES
+                for name, _ in worse_plans(ex.answer.prepare(ex.reference(Data())))]
+
+
+@pytest.mark.parametrize(("exercise", "description"), PLAN_MUTANTS,
+                         ids=lambda x: getattr(x, "id", x))
+def test_every_worse_plan_loses_points(exercise, description, data):
+    best = exercise.answer.prepare(exercise.reference(data))
+    plan = dict(worse_plans(best))[description]
+    result = evaluate(exercise, plan, hidden=True, data=data)
+    assert result.score < exercise.max_points, f"{description}: {result.text()}"
 
 
 def test_mutant_count(capsys):
