@@ -23,7 +23,7 @@ the band rule below. A malformed plan raises `PlanError`, whose message names th
 optimiser's profit − baseline profit), where the baseline is last year's plan
 (`baseline_plan`) and the optimiser is the course's own search (`best_plan`). The bands, each
 a part of the exercise: share > 0 (beats last year), ≥ 0.25, ≥ 0.5, ≥ 0.75 and ≥ 1 (matches
-the optimiser: within ¥1 of its profit or above). A plan at or below last year's earns
+the optimiser: share ≥ 0.98, or above it). A plan at or below last year's earns
 nothing. The score is the result of running the shop, nothing else: run `simulate` before
 handing a plan in.
 
@@ -46,7 +46,6 @@ import numpy as np
 import pandas as pd
 
 import shoplab.shopgen.model as model
-from shoplab import metrics
 
 STOCK_SKUS = model.top_skus()
 CAMPAIGNS = tuple(model.campaigns()["campaign_id"])
@@ -55,13 +54,13 @@ FIELDS = ("stock", "ad_budget", "promotion", "price")
 PEAK_DAY = pd.Timestamp(f"{model.YEAR}-{model.PEAK_DAY}").strftime("%-d %B")  # "11 November"
 # (part name, lowest share of the way from the baseline to the optimiser that reaches it)
 BANDS = (("beats_baseline", 0.0), ("quarter_way", 0.25), ("half_way", 0.5),
-         ("three_quarters", 0.75), ("matches_optimiser", 1.0))
-TIE_YUAN = 1.0  # a plan within ¥1 of the optimiser's profit matches it
+         ("three_quarters", 0.75), ("matches_optimiser", 0.98))
 BAND_WORDS = {"beats_baseline": "beats last year's plan",
               "quarter_way": "a quarter of the way from last year's plan to the optimiser's",
               "half_way": "half-way there", "three_quarters": "three quarters of the way",
-              "matches_optimiser": "matches the course optimiser (within ¥1, or beats it)"}
-# a peak-day stock-out worth a warning: at least this many units of demand expected lost
+              "matches_optimiser": "matches the course optimiser (98 % of the way, or beats it)"}
+# a peak-day stock-out worth a warning: at least this many units of demand expected lost, on
+# stock below the newsvendor quantity (at or above it, the lost sales are the ones worth losing)
 PEAK_LOSS_UNITS = 1.0
 # the last share of a campaign's budget whose return the budget warning measures
 MARGINAL_STEP = 0.01
@@ -130,13 +129,19 @@ def normalise(plan) -> dict:
     if not isinstance(price["sku"], str) or price["sku"].strip().upper() not in PRICEABLE:
         raise PlanError(f"plan['price']['sku'] must be one of {', '.join(PRICEABLE)} (the SKUs "
                         f"with a known price elasticity), not {price['sku']!r}.")
+    sku = price["sku"].strip().upper()
+    amount = _number(price["price"], "plan['price']['price']", positive=True)
+    low, high = model.tested_prices(sku)
+    if not low <= amount <= high:
+        raise PlanError(f"plan['price']['price'] for {sku} must lie within the prices its test "
+                        f"tried, ¥{low:g} to ¥{high:g}: outside them the elasticity is an "
+                        "extrapolation (chapter 04), so the shop's model cannot say what sells.")
     return {
         "stock": {s: _number(stock[s], f"plan['stock'][{s!r}]") for s in STOCK_SKUS},
         "ad_budget": {c: _number(budget[c], f"plan['ad_budget'][{c!r}]")
                       for c in CAMPAIGNS if c in budget},
         "promotion": {"threshold": threshold, "reduction": reduction},
-        "price": {"sku": price["sku"].strip().upper(),
-                  "price": _number(price["price"], "plan['price']['price']", positive=True)},
+        "price": {"sku": sku, "price": amount},
     }
 
 
@@ -192,16 +197,6 @@ def marginal_return(plan, campaign: str) -> float:
     return 1.0 + (_run(plan).profit - _run(less).profit) / step
 
 
-def price_floor(sku: str) -> float:
-    """The price at which a unit of `sku` contributes nothing on the platform (metrics'
-    unit_contribution = 0: unit cost + commission, payment fee and expected refunds)."""
-    cost = model.sku_table().at[sku, "unit_cost"]
-    commission, payment = model.channel_fees("platform")
-    kept = metrics.unit_contribution(1.0, 0.0, commission_rate=commission,
-                                     payment_fee_rate=payment, refund_rate=model.refund_rate(sku))
-    return float(cost / kept)
-
-
 def warnings(plan) -> list[str]:
     """What the plan does against the standard rules, one sentence each (empty: none)."""
     plan = normalise(plan)
@@ -209,10 +204,12 @@ def warnings(plan) -> list[str]:
     found = []
     st = out.stock.set_index("sku")
     for sku in STOCK_SKUS:
-        if st.at[sku, "lost_on_peak"] >= PEAK_LOSS_UNITS:
+        short = plan["stock"][sku] < round(newsvendor_stock(plan, sku))
+        if short and st.at[sku, "lost_on_peak"] >= PEAK_LOSS_UNITS:
             found.append(f"Stock-out on the peak day ({PEAK_DAY}): {sku} is expected to turn "
                          f"away about {st.at[sku, 'lost_on_peak']:.0f} units of demand that day "
-                         f"(sold out by then with probability {st.at[sku, 'p_out_by_peak']:.0%}).")
+                         f"(sold out by then with probability {st.at[sku, 'p_out_by_peak']:.0%}), "
+                         "on less stock than the newsvendor quantity (chapter 03).")
     for campaign in CAMPAIGNS:
         ret = marginal_return(plan, campaign)
         if not math.isnan(ret) and ret < 1.0:
@@ -222,10 +219,6 @@ def warnings(plan) -> list[str]:
         found.append("The 满减 loses money per order: the orders it applies to contribute "
                      f"¥{out.discounted_contribution / out.discount:.2f} per ¥1 of discount "
                      "before it (under ¥1).")
-    sku, price = plan["price"]["sku"], plan["price"]["price"]
-    if price < price_floor(sku):
-        found.append(f"{sku} at ¥{price:g} is below its unit cost plus the costs that grow with "
-                     "the sale (commission, payment fee, refunds): every unit loses money.")
     return found
 
 
@@ -280,7 +273,6 @@ def _normal_quantile(p: float) -> float:
 
 THRESHOLDS = tuple(range(100, 601, 50))
 REDUCTIONS = tuple(range(0, 101, 10))
-PRICE_STEPS = tuple(np.round(np.arange(0.70, 1.501, 0.05), 2))
 
 
 def _golden(f, lo: float, hi: float, tol: float = 1.0) -> float:
@@ -305,7 +297,7 @@ def optimise(start: dict, max_rounds: int = 6) -> dict:
     """The course optimiser: coordinate ascent from `start` on the model's profit.
 
     Each round sets, in turn: the 满减 on the grid THRESHOLDS × REDUCTIONS; the priced SKU and
-    its price on PRICEABLE × PRICE_STEPS × its list price (whole yuan); every SKU's stock at
+    its price on PRICEABLE × whole yuan within its tested prices; every SKU's stock at
     the newsvendor quantity (whole units); every campaign's budget by a golden-section search
     (profit is concave in it: clicks grow as spend**BETA), kept to whole yuan, rounded down.
     Rounds repeat until one changes nothing."""
@@ -320,8 +312,9 @@ def optimise(start: dict, max_rounds: int = 6) -> dict:
         t, r = max(grid, key=lambda tr: profit(
             {**plan, "promotion": {"threshold": float(tr[0]), "reduction": float(tr[1])}}))
         plan = {**plan, "promotion": {"threshold": float(t), "reduction": float(r)}}
-        options = [(s, float(round(model.sku_table().at[s, "list_price"] * k)))
-                   for s in PRICEABLE for k in PRICE_STEPS]
+        options = [(s, float(p)) for s in PRICEABLE
+                   for p in range(math.ceil(model.tested_prices(s)[0]),
+                                  math.floor(model.tested_prices(s)[1]) + 1)]
         s, p = max(options, key=lambda sp: profit({**plan, "price": {"sku": sp[0],
                                                                      "price": sp[1]}}))
         plan = {**plan, "price": {"sku": s, "price": p}}
@@ -381,13 +374,12 @@ def rule() -> str:
             "profit − last year's profit). Each band earns its points: "
             f"{lows}, and {BAND_WORDS[BANDS[-1][0]]}. A plan no better than last year's earns "
             "nothing; a plan that cannot be run (a missing field, an unknown SKU or campaign, "
-            "a negative or non-numeric value) earns nothing and the check says which field.")
+            "a negative or non-numeric value, a price outside the range its test tried) earns "
+            "nothing and the check says which field.")
 
 
 def bands(profit: float, baseline: float, best: float) -> dict[str, bool]:
-    """Which BANDS a profit reaches: share > 0 for the first, share ≥ its low for the others,
-    and within TIE_YUAN of the optimiser's profit (or above) for the last."""
+    """Which BANDS a profit reaches: share > 0 for the first, share ≥ its low for the others."""
     share = (profit - baseline) / (best - baseline)
     reached = {name: bool(share > low if low == 0.0 else share >= low) for name, low in BANDS}
-    reached[BANDS[-1][0]] = bool(profit >= best - TIE_YUAN)
     return reached

@@ -558,6 +558,13 @@ def sku_table() -> pd.DataFrame:
     return catalog.products()[cols].set_index("sku")
 
 
+def tested_prices(sku: str) -> tuple[float, float]:
+    """The lowest and highest price the generator's price test tried for a PRICEABLE SKU: the
+    range over which its elasticity is known (beyond it, chapter 04: an extrapolation)."""
+    levels = PRICE_TESTS[sku][0]
+    return float(min(levels)), float(max(levels))
+
+
 def elasticity(sku: str) -> float:
     """The constant price elasticity the generator plants for a PRICEABLE SKU."""
     return PRICE_TESTS[sku][1]
