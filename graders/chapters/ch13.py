@@ -305,8 +305,8 @@ EXERCISES = (
             "Start from `capstone.baseline_plan()`, run `capstone.simulate` on it and read "
             "`capstone.warnings`: each warning names a lever that loses money.",
             "Stock: `capstone.newsvendor_stock(plan, sku)` for each SKU (chapter 03). Price: "
-            "try each priceable SKU at a few prices and keep the most profitable (chapter 05). "
-            "满减: compare the plan's profit with and without it (chapter 04).",
+            "try each priceable SKU at a few prices and keep the most profitable (chapter 04). "
+            "满减: compare the plan's profit with and without it (chapter 05).",
             "Budgets: raise each campaign's budget while the next ¥1 adds more than ¥1 of "
             "contribution, i.e. while the simulated profit still rises (chapter 06). Ads change "
             "the demand the stock must meet: redo stock and budgets until the plan stops "
