@@ -468,6 +468,8 @@ def test_the_plan_simulator_shows_what_the_grader_computes(lab, page, request):
         while expected not in area.inner_text() and time.monotonic() < deadline:
             time.sleep(0.25)
         assert expected in area.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        area.screenshot(path=str(ARTIFACTS / "widget_plan_simulator.png"))
         best = capstone.simulate(capstone.best_plan()).profit
         assert yen(best) not in page.locator(".jp-Notebook").inner_text()
         assert error_outputs(page) == []

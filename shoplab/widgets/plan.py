@@ -26,7 +26,7 @@ BUDGET_TOP = 3.0  # a budget slider reaches three times last year's (the ad resp
 LEAST_TOP = {"stock": 100.0, "budget": 5000.0}  # a slider's top when the start plan has none
 PRICE_RANGE = (float(capstone.PRICE_STEPS[0]), float(capstone.PRICE_STEPS[-1]))  # × list price
 REDUCTION_STEP = 5.0  # ¥ a step of the 满减 reduction slider
-SHARE_VIEW = (-0.5, 1.2)  # the share axis shown; a plan beyond it sits at the edge, its label true
+SHARE_VIEW = (-0.25, 1.15)  # the share axis; a plan beyond it sits at the edge, labelled true
 STYLE, WIDE = {"description_width": "80px"}, widgets.Layout(width="300px")
 
 
@@ -156,12 +156,13 @@ def _empty_figure() -> go.FigureWidget:
     fig.add_trace(go.Scatter(y=["this plan"], mode="markers+text", textposition="top center",
                              marker={"size": 16, "symbol": "diamond", "color": "navy"},
                              hovertemplate="share %{text}<extra></extra>"), row=2, col=1)
-    for name, low in capstone.BANDS:
+    for _, low in capstone.BANDS:
         fig.add_vline(x=low, line_dash="dot", line_color="grey", row=2, col=1)
-        fig.add_annotation(x=low, y=1.0, xref="x2", yref="y2 domain", yanchor="bottom",
-                           text=name.replace("_", " "), showarrow=False, font={"size": 10})
     fig.update_xaxes(**charts.axis("yen", title="¥"), row=1, col=1)
-    fig.update_xaxes(range=list(SHARE_VIEW), tickformat=".0%", zeroline=False, row=2, col=1)
+    fig.update_xaxes(range=list(SHARE_VIEW), zeroline=False, tickfont={"size": 10},
+                     tickvals=[low for _, low in capstone.BANDS],
+                     ticktext=[f"{low:.0%}<br>{name.replace('_', ' ')}"
+                               for name, low in capstone.BANDS], row=2, col=1)
     fig.update_yaxes(showticklabels=False, row=2, col=1)
     fig.update_layout(height=500, margin={"t": 90}, showlegend=False,
                       title={"font": {"size": 13}})
