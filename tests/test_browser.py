@@ -439,3 +439,38 @@ def test_learners_do_not_see_instructor_tools(lab, page, request):
         page.wait_for_selector("#jp-property-inspector, .jp-SideBar")
         assert page.get_by_text("Create Assignment").count() == 0
         assert page.js_errors == []
+
+
+def test_the_plan_simulator_shows_what_the_grader_computes(lab, page, request):
+    """Chapter 13's plan simulator, moved by keyboard: last year's 满减 taken off, the readout
+    shows the profit `capstone.simulate` gives that plan, and the page never shows the
+    optimiser's profit."""
+    from shoplab import capstone, charts
+    from shoplab.widgets.plan import REDUCTION_STEP
+
+    baseline = capstone.baseline_plan()
+    no_promotion = {**baseline, "promotion": {**baseline["promotion"], "reduction": 0.0}}
+    yen = charts.fmt("yen")
+    with recorded(request):
+        open_notebook(page, lab, "notebooks/13_capstone.ipynb")
+        run_all_cells(page)
+        area = next(a for a in chart_widgets(page) if "Expected profit" in a.inner_text())
+        area.scroll_into_view_if_needed()
+        assert yen(capstone.simulate(baseline).profit) in area.inner_text()
+        before = chart_signature(area)
+        handle = area.locator(".widget-slider").filter(has_text="减").locator(".noUi-handle")
+        handle.focus()
+        for _ in range(round(baseline["promotion"]["reduction"] / REDUCTION_STEP)):
+            page.keyboard.press("ArrowLeft")
+        wait_for_redraw(area, before, "the 满减 reduction slider")
+        expected = yen(capstone.simulate(no_promotion).profit)
+        deadline = time.monotonic() + CHANGE_TIMEOUT
+        while expected not in area.inner_text() and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert expected in area.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        area.screenshot(path=str(ARTIFACTS / "widget_plan_simulator.png"))
+        best = capstone.simulate(capstone.best_plan()).profit
+        assert yen(best) not in page.locator(".jp-Notebook").inner_text()
+        assert error_outputs(page) == []
+        assert page.js_errors == []

@@ -7,16 +7,23 @@ year (同比), one-driver-at-a-time shares that do not add up, a low level read 
 leakiest step in place of the one with the most orders at stake, and the console's ROAS or the
 gross margin as the bar a campaign must clear.
 
+13.7 is the Double 11 plan, graded by running the shop (`shoplab.capstone`, `graders.plan`):
+its named mistakes are whole plans a merchant hands in — last year's unchanged, the stock at
+the average demand (sold out on the peak day), each campaign pushed to where its ROAS is 1.
+
 The written case analysis (案例分析) is in `WRITTEN`: the instructor grades it in formgrader.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from graders.answers import Label, LabelSet, Number, Series
-from graders.spec import Exercise, Mistake, Written
-from shoplab import ads, dashboard, funnel, metrics
+from graders.plan import Plan
+from graders.spec import DECISION, Exercise, Mistake, Written
+from shoplab import ads, capstone, dashboard, funnel, metrics
 
 MONTH = "2025-11"  # the last Double 11's month
 MONTH_NAME = "November 2025"
@@ -76,6 +83,45 @@ def _shares(data) -> pd.Series:
 def _losing(data, revenue: str = "last_click_revenue", margin: str = "contribution_margin"):
     roas = _campaign_roas(data, revenue)
     return list(roas[roas < 1 / _shares(data)[margin]].index)
+
+
+def _stocked_to_average() -> dict:
+    """The optimiser's plan with each SKU stocked to its expected festival demand: half the
+    time demand runs above the mean, so the best sellers sell out on the peak day."""
+    best = capstone.best_plan()
+    demand = capstone.simulate(best).outcome.stock.set_index("sku")["demand"]
+    return {**best, "stock": {sku: float(round(demand[sku])) for sku in capstone.STOCK_SKUS}}
+
+
+def _spend(plan: dict, campaign: str, yuan: float) -> dict:
+    return {**plan, "ad_budget": {**plan["ad_budget"], campaign: yuan}}
+
+
+ROAS_SEARCH_TOP = 1_000_000.0  # ¥ per campaign: far above any spend the model buys clicks for
+
+
+@cache
+def _roas_of_one() -> dict:
+    """The optimiser's plan with each campaign spending until its ROAS (the GMV it adds ÷ its
+    spend) falls to 1: every ¥ back in sales, but a ¥ of sales keeps only the contribution
+    margin, so most of that spend loses money (chapter 06)."""
+    best = capstone.best_plan()
+    plan = best
+    for campaign in capstone.CAMPAIGNS:
+        without = capstone.simulate(_spend(best, campaign, 0.0)).revenue
+
+        def roas(yuan, campaign=campaign, without=without):
+            return (capstone.simulate(_spend(best, campaign, yuan)).revenue - without) / yuan
+
+        low, high = 1.0, ROAS_SEARCH_TOP
+        if roas(low) < 1:
+            plan = _spend(plan, campaign, 0.0)
+            continue
+        while high - low > 1:  # ROAS falls as spend grows: bisect for ROAS = 1
+            mid = (low + high) / 2
+            low, high = (mid, high) if roas(mid) > 1 else (low, mid)
+        plan = _spend(plan, campaign, float(round(low)))
+    return plan
 
 
 EXERCISES = (
@@ -231,6 +277,43 @@ EXERCISES = (
         ),
         points=3,
     ),
+    Exercise(
+        id="13.7",
+        kind=DECISION,
+        name="plan",
+        title="Your plan for the next Double 11",
+        answer=Plan(),
+        reference=lambda data: capstone.best_plan(),
+        mistakes=(
+            Mistake("last_years_plan", lambda data: capstone.baseline_plan(),
+                    "That is last year's plan unchanged: it can only tie with itself. Change "
+                    "what its warnings point at — the budgets beyond their profit-maximising "
+                    "spend, the 满减 — and run `capstone.simulate` again.",
+                    part="beats_baseline"),
+            Mistake("stocked_to_average", lambda data: _stocked_to_average(),
+                    "That stocks each SKU to its average festival demand, so in about half of "
+                    "the festivals it sells out, the peak day among them. Stock to the "
+                    "newsvendor's critical ratio (chapter 03): a lost sale costs more than a "
+                    "unit left over.", part="matches_optimiser"),
+            Mistake("roas_of_one", lambda data: _roas_of_one(),
+                    "Those budgets spend until each campaign's ROAS is 1: every ¥ comes back "
+                    "in sales, but a ¥ of sales keeps only the contribution margin. Spend "
+                    "until the last ¥ brings back ¥1 of contribution (chapter 06).",
+                    part="beats_baseline"),
+        ),
+        hints=(
+            "Start from `capstone.baseline_plan()`, run `capstone.simulate` on it and read "
+            "`capstone.warnings`: each warning names a lever that loses money.",
+            "Stock: `capstone.newsvendor_stock(plan, sku)` for each SKU (chapter 03). Price: "
+            "try each priceable SKU at a few prices and keep the most profitable (chapter 04). "
+            "满减: compare the plan's profit with and without it (chapter 05).",
+            "Budgets: raise each campaign's budget while the next ¥1 adds more than ¥1 of "
+            "contribution, i.e. while the simulated profit still rises (chapter 06). Ads change "
+            "the demand the stock must meet: redo stock and budgets until the plan stops "
+            "changing.",
+        ),
+        points={name: 2 for name, _ in capstone.BANDS},
+    ),
 )
 
 WRITTEN = (
@@ -243,7 +326,9 @@ WRITTEN = (
             ("问题 problem", 2, "what went wrong, located by the dashboard's drivers (13.2–13.4) "
                                "and stated in ¥, not in adjectives"),
             ("决策 decision", 2, "what to do before the next Double 11 and by which rule "
-                                "(orders at stake, break-even ROAS on the contribution margin)"),
+                                "(orders at stake, break-even ROAS on the contribution margin), "
+                                "and the plan's trade-offs (13.7: stock against leftovers, "
+                                "reach against the last ¥'s return, the 满减 against margin)"),
             ("启示 lesson", 1, "what a merchant should check every month, and one limit of the "
                               "analysis (what the data cannot show)"),
         ),
