@@ -110,4 +110,7 @@ class Plan(Answer):
         return (f"{self.description}; fields and allowed keys as in `shoplab.capstone` "
                 f"(stock for {', '.join(capstone.STOCK_SKUS)}; campaigns "
                 f"{', '.join(capstone.CAMPAIGNS)}; the priced SKU one of "
-                f"{', '.join(capstone.PRICEABLE)}). {capstone.rule()}")
+                + ", ".join(f"{sku} (¥{low:g}–{high:g})"
+                            for sku, (low, high) in capstone.TESTED_PRICES.items())
+                # the line ends with its own full stop (graders.cells)
+                + f"). {capstone.rule().removesuffix('.')}")

@@ -50,6 +50,8 @@ import shoplab.shopgen.model as model
 STOCK_SKUS = model.top_skus()
 CAMPAIGNS = tuple(model.campaigns()["campaign_id"])
 PRICEABLE = model.PRICEABLE
+# the lowest and highest price each PRICEABLE SKU's test tried: a plan's price stays within them
+TESTED_PRICES = {sku: model.tested_prices(sku) for sku in PRICEABLE}
 FIELDS = ("stock", "ad_budget", "promotion", "price")
 PEAK_DAY = pd.Timestamp(f"{model.YEAR}-{model.PEAK_DAY}").strftime("%-d %B")  # "11 November"
 # (part name, lowest share of the way from the baseline to the optimiser that reaches it)
@@ -131,7 +133,7 @@ def normalise(plan) -> dict:
                         f"with a known price elasticity), not {price['sku']!r}.")
     sku = price["sku"].strip().upper()
     amount = _number(price["price"], "plan['price']['price']", positive=True)
-    low, high = model.tested_prices(sku)
+    low, high = TESTED_PRICES[sku]
     if not low <= amount <= high:
         raise PlanError(f"plan['price']['price'] for {sku} must lie within the prices its test "
                         f"tried, ¥{low:g} to ¥{high:g}: outside them the elasticity is an "
@@ -312,9 +314,8 @@ def optimise(start: dict, max_rounds: int = 6) -> dict:
         t, r = max(grid, key=lambda tr: profit(
             {**plan, "promotion": {"threshold": float(tr[0]), "reduction": float(tr[1])}}))
         plan = {**plan, "promotion": {"threshold": float(t), "reduction": float(r)}}
-        options = [(s, float(p)) for s in PRICEABLE
-                   for p in range(math.ceil(model.tested_prices(s)[0]),
-                                  math.floor(model.tested_prices(s)[1]) + 1)]
+        options = [(s, float(p)) for s, (low, high) in TESTED_PRICES.items()
+                   for p in range(math.ceil(low), math.floor(high) + 1)]
         s, p = max(options, key=lambda sp: profit({**plan, "price": {"sku": sp[0],
                                                                      "price": sp[1]}}))
         plan = {**plan, "price": {"sku": s, "price": p}}

@@ -24,7 +24,6 @@ PROFITS, SHARE = range(2)
 STOCK_TOP = 2.0  # a stock slider reaches twice last year's stock
 BUDGET_TOP = 3.0  # a budget slider reaches three times last year's (the ad response ends there)
 LEAST_TOP = {"stock": 100.0, "budget": 5000.0}  # a slider's top when the start plan has none
-PRICE_RANGE = (float(capstone.PRICE_STEPS[0]), float(capstone.PRICE_STEPS[-1]))  # × list price
 REDUCTION_STEP = 5.0  # ¥ a step of the 满减 reduction slider
 SHARE_VIEW = (-0.25, 1.15)  # the share axis; a plan beyond it sits at the edge, labelled true
 STYLE, WIDE = {"description_width": "80px"}, widgets.Layout(width="300px")
@@ -81,7 +80,7 @@ class PlanSimulator(LessonWidget):
         super().__init__([columns, self.figure, self.readout], controls=controls)
 
     def _price_range(self, sku: str, price: float) -> None:
-        low, high = (round(self.list_price[sku] * k) for k in PRICE_RANGE)
+        low, high = capstone.TESTED_PRICES[sku]  # a plan's price stays within its test's
         self.price.min, self.price.max = 0.0, max(high, price)  # widen before narrowing
         self.price.min, self.price.value = min(low, price), price
 
