@@ -25,7 +25,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders import registry
+from graders import levels, registry
 from graders.chapter import Chapter, written_id
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("manual-grading")]
@@ -117,6 +117,10 @@ def test_the_hand_grade_reaches_the_feedback_and_the_export(course):
     assert float(after["wrote"][CELL]) == MARK
     assert float(after["wrote"]["total"]) == AUTOGRADED + MARK
     assert float(after["blank"][CELL]) == 0
+    # the course level, by the one rule, from this gradebook's only chapter (graders.levels)
+    for learner, row in after.items():
+        share = {CHAPTER: float(row["total"]) / float(row["max"])}
+        assert row["level"] == (levels.standing(share).level or ""), learner
     page = html.unescape((course / "feedback" / "wrote" / NAME /
                           NOTEBOOK.replace(".ipynb", ".html")).read_text())
     assert COMMENT in page and "背景 Background" in page
