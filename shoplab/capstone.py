@@ -41,6 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,7 @@ def marginal_return(plan, campaign: str) -> float:
     if spend <= 0:
         return math.nan
     step = spend * MARGINAL_STEP
-    less = {**plan, "ad_budget": {**plan["ad_budget"], campaign: spend - step}}
+    less = with_budget(plan, campaign, spend - step)
     return 1.0 + (_run(plan).profit - _run(less).profit) / step
 
 
@@ -252,6 +253,14 @@ def best_plan() -> dict:
     return normalise(_stored()["best"])
 
 
+Z_LIMIT = 8.0  # the newsvendor quantile is kept within ±8 standard deviations
+
+
+def with_budget(plan: dict, campaign: str, yuan: float) -> dict:
+    """`plan` with `campaign`'s budget set to `yuan` (the other fields as they are)."""
+    return {**plan, "ad_budget": {**plan["ad_budget"], campaign: yuan}}
+
+
 def newsvendor_stock(plan: dict, sku: str) -> float:
     """Chopra–Meindl's newsvendor stock for `sku`: the demand quantile at the critical ratio
     Cu / (Cu + Co), Cu = the contribution a lost unit takes with it (net of its substitute),
@@ -262,15 +271,8 @@ def newsvendor_stock(plan: dict, sku: str) -> float:
     under = (_run(unlimited).contribution - _run(without).contribution) / mean
     over = model.holding_cost(sku)
     ratio = under / (under + over)
-    return max(0.0, mean + sd * _normal_quantile(ratio))
-
-
-def _normal_quantile(p: float) -> float:
-    lo, hi = -8.0, 8.0
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if 0.5 * (1 + math.erf(mid / math.sqrt(2))) < p else (lo, mid)
-    return (lo + hi) / 2
+    z = NormalDist().inv_cdf(ratio) if ratio > 0 else -Z_LIMIT  # a lost unit costs nothing
+    return max(0.0, mean + sd * min(max(z, -Z_LIMIT), Z_LIMIT))
 
 
 THRESHOLDS = tuple(range(100, 601, 50))
@@ -325,11 +327,10 @@ def optimise(start: dict, max_rounds: int = 6) -> dict:
             base = plan["ad_budget"].get(c, 0.0)
 
             def at(x, c=c, plan=plan):
-                return profit({**plan, "ad_budget": {**plan["ad_budget"], c: x}})
+                return profit(with_budget(plan, c, x))
 
             best = float(math.floor(_golden(at, 0.0, max(4 * base, 5000.0))))
-            plan = {**plan, "ad_budget": {**plan["ad_budget"],
-                                          c: best if at(best) > at(0.0) else 0.0}}
+            plan = with_budget(plan, c, best if at(best) > at(0.0) else 0.0)
         plan = normalise(plan)
         if plan == before:
             break

@@ -82,7 +82,7 @@ def _shares(data) -> pd.Series:
 
 def _losing(data, revenue: str = "last_click_revenue", margin: str = "contribution_margin"):
     roas = _campaign_roas(data, revenue)
-    return list(roas[roas < 1 / _shares(data)[margin]].index)
+    return list(roas[roas < ads.break_even_roas(_shares(data)[margin])].index)
 
 
 def _stocked_to_average() -> dict:
@@ -91,10 +91,6 @@ def _stocked_to_average() -> dict:
     best = capstone.best_plan()
     demand = capstone.simulate(best).outcome.stock.set_index("sku")["demand"]
     return {**best, "stock": {sku: float(round(demand[sku])) for sku in capstone.STOCK_SKUS}}
-
-
-def _spend(plan: dict, campaign: str, yuan: float) -> dict:
-    return {**plan, "ad_budget": {**plan["ad_budget"], campaign: yuan}}
 
 
 ROAS_SEARCH_TOP = 1_000_000.0  # ¥ per campaign: far above any spend the model buys clicks for
@@ -108,19 +104,20 @@ def _roas_of_one() -> dict:
     best = capstone.best_plan()
     plan = best
     for campaign in capstone.CAMPAIGNS:
-        without = capstone.simulate(_spend(best, campaign, 0.0)).revenue
+        without = capstone.simulate(capstone.with_budget(best, campaign, 0.0)).revenue
 
         def roas(yuan, campaign=campaign, without=without):
-            return (capstone.simulate(_spend(best, campaign, yuan)).revenue - without) / yuan
+            spent = capstone.with_budget(best, campaign, yuan)
+            return (capstone.simulate(spent).revenue - without) / yuan
 
         low, high = 1.0, ROAS_SEARCH_TOP
         if roas(low) < 1:
-            plan = _spend(plan, campaign, 0.0)
+            plan = capstone.with_budget(plan, campaign, 0.0)
             continue
         while high - low > 1:  # ROAS falls as spend grows: bisect for ROAS = 1
             mid = (low + high) / 2
             low, high = (mid, high) if roas(mid) > 1 else (low, mid)
-        plan = _spend(plan, campaign, float(round(low)))
+        plan = capstone.with_budget(plan, campaign, float(round(low)))
     return plan
 
 
