@@ -71,7 +71,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -319,6 +319,26 @@ def _order_p(ch: str, view: float, p_ret, q: float, in_kol, promo, pre, office) 
     return view * total
 
 
+@lru_cache(maxsize=1024)
+def _visit_order_p(year: int, ch: str, campaign: str | None, urgency: float) -> np.ndarray:
+    """Per day, P(a visit to `ch` ends in a placed order): an organic visit (campaign None) or
+    a click on `campaign`, with the 满减's conversion lift at `urgency` (0 none, 1 last year's)."""
+    ctx = _context(year)
+    promo = 1.0 + (ctx.promo - 1.0) * urgency
+    kol = ctx.in_kol if ch == "livestream" else np.zeros(len(ctx.days))
+    if campaign is None:
+        view = float(np.dot(traffic.SOURCE_MIX[ch], traffic.VIEW_GIVEN_SOURCE))
+        p_ret, quality = traffic.RETURNING_SHARE[list(CHANNELS).index(ch)], 1.0
+    else:
+        view = traffic.VIEW_GIVEN_SOURCE[list(SOURCES).index("ads")]
+        p_ret = (traffic.RETARGETING_RETURNING if campaign == traffic.RETARGETING_CAMPAIGN
+                 else traffic.RETURNING_SHARE[list(CHANNELS).index(ch)])
+        quality = ctx.campaigns[campaign][3]
+    p = _order_p(ch, view, p_ret, quality, kol, promo, ctx.pre, ctx.office)
+    p.setflags(write=False)
+    return p
+
+
 def _clicks(ctx: _Context, cid: str, total: float) -> np.ndarray:
     """Clicks per day for `total` ¥ over the window: typical clicks × (spend / typical)**BETA,
     the spend multiple capped at the largest the generator ever drew for the campaign."""
@@ -366,41 +386,29 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     n_days = len(ctx.days)
     depth = plan.reduction / plan.threshold if plan.reduction > 0 else 0.0
     urgency = min(depth / ctx.ref_depth, 1.0)
-    promo = 1.0 + (ctx.promo - 1.0) * urgency
-    ads_view = traffic.VIEW_GIVEN_SOURCE[list(SOURCES).index("ads")]
     placed = {ch: np.zeros(n_days) for ch in CHANNELS}
     visits = np.zeros(n_days)
-    for i, ch in enumerate(CHANNELS):
-        view = float(np.dot(traffic.SOURCE_MIX[ch], traffic.VIEW_GIVEN_SOURCE))
-        kol = ctx.in_kol if ch == "livestream" else np.zeros(n_days)
-        p = _order_p(ch, view, traffic.RETURNING_SHARE[i], 1.0, kol, promo, ctx.pre, ctx.office)
-        placed[ch] += ctx.organic[ch] * p
+    for ch in CHANNELS:
+        placed[ch] += ctx.organic[ch] * _visit_order_p(year, ch, None, urgency)
         visits += ctx.organic[ch]
     clicks = {}
-    for cid, (*_, quality, ch) in ctx.campaigns.items():
+    for cid, (*_, ch) in ctx.campaigns.items():
         c = _clicks(ctx, cid, float(plan.ad_spend.get(cid, 0.0)))
         clicks[cid] = float(c.sum())
         if cid == marketing.HOLDOUT_CAMPAIGN:  # most of its buyers come anyway (the holdout)
             c = INCREMENTAL * c + (1 - INCREMENTAL) * _clicks(
                 ctx, cid, ctx.reference["ad_spend"].get(cid, 0.0))
-        p_ret = (traffic.RETARGETING_RETURNING if cid == traffic.RETARGETING_CAMPAIGN
-                 else traffic.RETURNING_SHARE[list(CHANNELS).index(ch)])
-        kol = ctx.in_kol if ch == "livestream" else np.zeros(n_days)
-        placed[ch] += c * _order_p(ch, ads_view, p_ret, quality, kol, promo, ctx.pre, ctx.office)
+        placed[ch] += c * _visit_order_p(year, ch, cid, urgency)
         visits += c
     paid = {ch: placed[ch] * _not_cancelled(ch) for ch in CHANNELS}
-    # baskets
-    price = prod["list_price"].to_numpy().copy()
-    factor = np.ones(len(prod))
-    elasticity = {}
-    for sku, p_new in plan.prices.items():
-        j = int(np.flatnonzero(prod["sku"].to_numpy() == sku)[0])
-        elasticity[sku] = PRICE_TESTS[sku][1]
-        factor[j] = (p_new / price[j]) ** elasticity[sku]
-        price[j] = p_new
-    per_day = _baskets(ctx, plan, price, factor, paid)
+    # baskets: what an order of each channel and day holds does not depend on how many there are
+    prices = tuple(sorted((sku, float(p)) for sku, p in plan.prices.items()))
+    price, _ = _priced(ctx, prices)
+    elasticity = {sku: PRICE_TESTS[sku][1] for sku, _ in prices}
+    per_order = _baskets(year, prices, float(plan.threshold), float(plan.reduction))
+    units = sum(paid[ch][:, None] * per_order["units"][ch] for ch in CHANNELS)  # (days, sku)
+    money = {ch: {k: paid[ch] * v for k, v in per_order["money"][ch].items()} for ch in CHANNELS}
     # stock-outs
-    units = per_day["units"]  # (days, sku)
     rows = []
     cost = prod["unit_cost"].to_numpy()
     shift_gross = np.zeros(n_days)
@@ -435,7 +443,7 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     chan = {}
     total_orders = sum(p.sum() for p in paid.values())
     for ch in CHANNELS:
-        m = per_day["money"][ch]
+        m = money[ch]
         share = paid[ch] / np.maximum(sum(paid.values()), 1e-12)  # the channel's share of a day
         gross = m["gross"] + shift_gross * share
         gmv = gross - m["discount"]
@@ -454,15 +462,14 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     by_channel = pd.DataFrame.from_dict(chan, orient="index").rename_axis("channel")
     ad_spend = float(sum(max(float(v), 0.0) for v in plan.ad_spend.values()))
     contribution = float(by_channel["contribution"].sum())
-    daily_gmv = sum(per_day["money"][ch]["gross"] - per_day["money"][ch]["discount"]
-                    for ch in CHANNELS) + shift_gross
+    daily_gmv = sum(money[ch]["gross"] - money[ch]["discount"] for ch in CHANNELS) + shift_gross
     daily = pd.DataFrame({"sessions": visits, "orders": sum(paid.values()), "gmv": daily_gmv},
                          index=ctx.days)
     return Outcome(
         profit=contribution - ad_spend - holding, contribution=contribution,
         gmv=float(by_channel["gmv"].sum()), gross=float(by_channel["gross"].sum()),
         discount=float(by_channel["discount"].sum()), orders=float(total_orders),
-        discounted_contribution=float(sum(per_day["money"][ch]["discounted_contribution"].sum()
+        discounted_contribution=float(sum(money[ch]["discounted_contribution"].sum()
                                           for ch in CHANNELS)),
         sessions=float(visits.sum()), ad_spend=ad_spend, holding=holding,
         by_channel=by_channel, daily=daily,
@@ -473,8 +480,25 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     )
 
 
-def _baskets(ctx: _Context, plan: FestivalPlan, price, factor, paid) -> dict:
-    """Per day: expected units per SKU and each channel's money, from the basket samples."""
+def _priced(ctx: _Context, prices: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Each SKU's price and the factor its units sell at ((price / list)**elasticity)."""
+    prod = ctx.products
+    price = prod["list_price"].to_numpy().copy()
+    factor = np.ones(len(prod))
+    for sku, p_new in prices:
+        j = int(np.flatnonzero(prod["sku"].to_numpy() == sku)[0])
+        factor[j] = (p_new / price[j]) ** PRICE_TESTS[sku][1]
+        price[j] = p_new
+    return price, factor
+
+
+@lru_cache(maxsize=256)
+def _baskets(year: int, prices: tuple, T: float, R: float) -> dict:
+    """Per paid order of each channel, per day: expected units per SKU and money, from the
+    basket samples. It depends on the prices and the 满减 only, not on how many orders the
+    ads and the calendar bring, so a search over budgets or stock reuses it (read-only)."""
+    ctx = _context(year)
+    price, factor = _priced(ctx, prices)
     prod = ctx.products
     n_days, n_sku = len(ctx.days), len(prod)
     cost = prod["unit_cost"].to_numpy()
@@ -492,13 +516,12 @@ def _baskets(ctx: _Context, plan: FestivalPlan, price, factor, paid) -> dict:
                       float((w * rates["extra_kg_cost"]).sum()))
     fill_price = ctx.fillers["list_price"].to_numpy()
     fill_j = ctx.fillers["sku"].map({s: j for j, s in enumerate(prod["sku"])}).to_numpy()
-    units = np.zeros((n_days, n_sku))
+    units = {ch: np.zeros((n_days, n_sku)) for ch in CHANNELS}
     money = {ch: {k: np.zeros(n_days) for k in
                   ("gross", "discount", "amount", "cost", "refund", "net_shipping",
                    "discounted_contribution")}
              for ch in CHANNELS}
     fees = catalog.fees().set_index("channel")
-    T, R = float(plan.threshold), float(plan.reduction)
     for g in ctx.groups:
         ch, sku, b = g["channel"], g["sku"], g["basket"]
         p_line = np.where(np.isnan(g["flash"]), price[sku], g["flash"])
@@ -533,8 +556,8 @@ def _baskets(ctx: _Context, plan: FestivalPlan, price, factor, paid) -> dict:
         free = (ch == "livestream") | (amount >= orders.FREE_SHIPPING_FROM)
         net_ship = carrier_cost - np.where(free, 0.0, orders.SHIPPING_FEE)
         refund_p = orders.REFUND_BASE[ch] * (1 + orders.REFUND_QUALITY * (1 - worst))
-        n = paid[ch] * g["days"]
-        units += n[:, None] * u[None, :]
+        n = g["days"].astype(float)
+        units[ch] += n[:, None] * u[None, :]
         # what the baskets that get a discount contribute before it (the discount's warning)
         before = metrics.unit_contribution(
             gross, goods_cost, commission_rate=fees.at[ch, "commission_rate"],
@@ -545,6 +568,8 @@ def _baskets(ctx: _Context, plan: FestivalPlan, price, factor, paid) -> dict:
                        ("net_shipping", net_ship),
                        ("discounted_contribution", np.where(discount > 0, before, 0.0))):
             money[ch][key] += n * v.mean()
+    for a in [*units.values(), *(v for m in money.values() for v in m.values())]:
+        a.setflags(write=False)
     return {"units": units, "money": money}
 
 
