@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
+import numpy as np
 import pandas as pd
 
 from shoplab import metrics
@@ -41,8 +42,16 @@ Z_95 = 1.959963984540054  # the normal quantile for a two-sided 95 % level
 
 
 def paid_sessions(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.Series:
-    """True for each session whose order was paid (completed or refunded)."""
-    return metrics.among(sessions["order_id"], metrics.paid(orders)["order_id"])
+    """True for each session whose order was paid (completed or refunded).
+
+    Only the sessions that placed an order (about one in forty) are looked up: matching all
+    800,000 session order ids, mostly missing, against the paid ones costs 0.15 s (pandas
+    turns the whole Arrow column into Python strings first), 0.015 s for the 20,000 placed."""
+    order_id = sessions["order_id"]
+    placed = order_id.notna().to_numpy()
+    paid = np.zeros(len(order_id), dtype=bool)
+    paid[placed] = metrics.among(order_id[placed], metrics.paid(orders)["order_id"]).to_numpy()
+    return pd.Series(paid, index=sessions.index, name=order_id.name)
 
 
 def with_paid(sessions: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
