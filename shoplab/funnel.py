@@ -125,14 +125,25 @@ def conversion_by(sessions: pd.DataFrame, segment: str) -> pd.Series:
     return metrics.conversion_rate(grouped.sum(), grouped.size()).rename("conversion_rate")
 
 
-def step_conversion_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
-    """Step conversion of every stage (rows) for each value of `segment` (columns).
+def stage_counts_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
+    """`stage_counts` of each value of `segment` (rows) at every stage (columns).
 
-    Only the stage flags are split by segment: splitting every column would copy the whole
-    sessions table once more."""
-    flags = sessions[[segment, *STAGES[1:]]]
-    return pd.DataFrame({value: step_conversion(stage_counts(group))
-                         for value, group in flags.groupby(segment)})
+    Summed per group in one pass over the stage flags: splitting the table into one frame
+    per value copies every row once more (0.1 s for the shop's sessions)."""
+    grouped = sessions[[segment, *STAGES[1:]]].groupby(segment)
+    counts = grouped.sum()
+    counts.insert(0, STAGES[0], grouped.size())
+    return counts
+
+
+def step_conversion_by(sessions: pd.DataFrame, segment: str) -> pd.DataFrame:
+    """Step conversion of every stage (rows) for each value of `segment` (columns)."""
+    return _step_conversion_of(stage_counts_by(sessions, segment))
+
+
+def _step_conversion_of(counts: pd.DataFrame) -> pd.DataFrame:
+    """`step_conversion` of each row of `stage_counts_by`, one column per row."""
+    return pd.DataFrame({value: step_conversion(row) for value, row in counts.iterrows()})
 
 
 def gmv_from_funnel(visits: float, conversion: float, aov: float) -> float:
@@ -190,8 +201,9 @@ def orders_at_stake(sessions: pd.DataFrame, segment: str = "device") -> pd.Serie
     For each value: paid sessions × (best step conversion ÷ its own − 1), summed. Times AOV
     and the contribution margin it is the money at stake; the ranking is the same.
     """
-    rates = step_conversion_by(sessions, segment).iloc[1:].set_axis(list(STEPS))
-    paid = sessions.groupby(segment)["paid"].sum()
+    counts = stage_counts_by(sessions, segment)
+    rates = _step_conversion_of(counts).iloc[1:].set_axis(list(STEPS))
+    paid = counts["paid"]
     gap = rates.max(axis=1).to_numpy()[:, None] / rates - 1
     return (gap * paid).sum(axis=1).rename("orders_at_stake")
 
@@ -257,8 +269,8 @@ def sample_size_per_arm(base_rate: float, minimum_effect: float, power: float = 
 def ab_visitors_per_day(sessions: pd.DataFrame) -> float:
     """The checkout test's pace: its visitors (both arms, `ab_counts`) ÷ its days, from the
     first test session's day to the last one's, both included."""
-    test = sessions[sessions["checkout_variant"].isin(["A", "B"])]
-    days = test["start_time"].dt.normalize()
+    in_test = sessions["checkout_variant"].isin(["A", "B"])
+    days = sessions.loc[in_test, "start_time"].dt.normalize()
     return float(ab_counts(sessions)["visitors"].sum()) / ((days.max() - days.min()).days + 1)
 
 
