@@ -7,10 +7,11 @@ PORT ?= 8888
 HOME_NOTEBOOK := notebooks/00_welcome.ipynb
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 BYTECODE := $(VENV)/.bytecode
+REFERENCES := datasets/.stored/.stamp
 
 .PHONY: lab test setup data release site lint bench clean
 
-setup: $(STAMP) datasets/.build-stamp $(LAB_SETTINGS) $(BYTECODE)
+setup: $(STAMP) datasets/.build-stamp $(LAB_SETTINGS) $(BYTECODE) $(REFERENCES)
 
 # Reinstall when the pins or the project metadata change.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
@@ -32,6 +33,12 @@ datasets/.build-stamp: $(STAMP) $(wildcard shoplab/shopgen/*.py)
 # PYTHONDONTWRITEBYTECODE (common in containers) keeps Python from caching it on first import.
 $(BYTECODE): $(STAMP) $(shell find graders shoplab -name '*.py')
 	$(BIN)/python -m compileall -q graders shoplab
+	@touch $@
+
+# Each exercise's references, computed once per version of the data and the code and read
+# from disk by every check and grade cell (graders/references.py; kernels never write them).
+$(REFERENCES): $(STAMP) datasets/.build-stamp $(shell find graders shoplab -type f -not -path '*__pycache__*')
+	$(BIN)/shoplab references
 	@touch $@
 
 data: setup

@@ -14,6 +14,7 @@ import io
 import warnings
 from dataclasses import dataclass, field
 
+from graders import references
 from graders.answers import (
     Function,
     Problem,
@@ -194,15 +195,17 @@ def _check_value(exercise: Exercise, given, data: Data):
     The answer kind judges the parts (`Answer.verdicts`); here each failed part is matched
     against the spec's mistakes for that part, in order, and takes the first match's message."""
     spec = exercise.answer
-    judged = spec.verdicts(given, spec.prepare(exercise.reference(data)))
+    judged = spec.verdicts(given, spec.prepare(references.reference(exercise, data)))
     given_parts = spec.split(given)
     verdicts = {}
     for part in exercise.part_points():
         verdict, name = judged[part], None
         if not verdict.ok and part in given_parts:
             for mistake in exercise.mistakes:
-                if mistake.part == part and _is_mistake(spec, part, given_parts[part],
-                                                        mistake.answer(data)):
+                if mistake.part != part:
+                    continue
+                wrong = references.mistake_answer(exercise, mistake, data)
+                if _is_mistake(spec, part, given_parts[part], wrong):
                     message = mistake.message if part is None else (
                         f"{spec.part_word.capitalize()} {part!r}: {mistake.message}")
                     verdict, name = Verdict(False, message), mistake.name

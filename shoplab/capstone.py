@@ -48,8 +48,20 @@ import pandas as pd
 
 import shoplab.shopgen.model as model
 
-STOCK_SKUS = model.top_skus()
-CAMPAIGNS = tuple(model.campaigns()["campaign_id"])
+PLANS_FILE = Path(__file__).with_name("capstone_plans.json")
+
+
+@cache
+def _stored() -> dict:
+    return json.loads(PLANS_FILE.read_text(encoding="utf-8"))
+
+
+# The SKUs a plan stocks (last year's best sellers) and the campaigns it can fund, as the model
+# gave them when the plans were derived: stored beside the plans (shoplab.instructor.capstone
+# writes both, and its --check fails when either is stale), since deriving them runs the model,
+# which importing this module (every chapter 13 check does) should not have to.
+STOCK_SKUS = tuple(_stored()["stock_skus"])
+CAMPAIGNS = tuple(_stored()["campaigns"])
 PRICEABLE = model.PRICEABLE
 # the lowest and highest price each PRICEABLE SKU's test tried: a plan's price stays within them
 TESTED_PRICES = {sku: model.tested_prices(sku) for sku in PRICEABLE}
@@ -67,7 +79,9 @@ BAND_WORDS = {"beats_baseline": "beats last year's plan",
 PEAK_LOSS_UNITS = 1.0
 # the last share of a campaign's budget whose return the budget warning measures
 MARGINAL_STEP = 0.01
-PLANS_FILE = Path(__file__).with_name("capstone_plans.json")
+# the budget warning's margin: a search to the nearest yuan leaves the last ¥ returning a hair
+# under ¥1 (shown as "¥1.00"); only a return visibly under ¥1 is a budget beyond its optimum
+MARGINAL_TOLERANCE = 0.01
 
 
 class PlanError(ValueError):
@@ -215,7 +229,7 @@ def warnings(plan) -> list[str]:
                          "on less stock than the newsvendor quantity (chapter 03).")
     for campaign in CAMPAIGNS:
         ret = marginal_return(plan, campaign)
-        if not math.isnan(ret) and ret < 1.0:
+        if not math.isnan(ret) and ret < 1.0 - MARGINAL_TOLERANCE:
             found.append(f"{campaign}'s budget is beyond its profit-maximising spend: its last ¥ "
                          f"brings back ¥{ret:.2f} (under ¥1).")
     if out.discount > 0 and out.discount > out.discounted_contribution:
@@ -234,11 +248,6 @@ def plan_dict(festival: model.FestivalPlan, price_sku: str = PRICEABLE[0]) -> di
             "ad_budget": {c: festival.ad_spend.get(c, 0.0) for c in CAMPAIGNS},
             "promotion": {"threshold": festival.threshold, "reduction": festival.reduction},
             "price": {"sku": price_sku, "price": float(price)}}
-
-
-@cache
-def _stored() -> dict:
-    return json.loads(PLANS_FILE.read_text(encoding="utf-8"))
 
 
 def baseline_plan() -> dict:
@@ -297,14 +306,29 @@ def _golden(f, lo: float, hi: float, tol: float = 1.0) -> float:
     return (a + b) / 2
 
 
+def profit_maximising_budget(plan, campaign: str, tolerance: float = 1.0) -> float:
+    """Chapter 06's rule for one campaign, the rest of `plan` as it is: the spend where the
+    last ¥1 brings back ¥1 of contribution, i.e. where profit stops rising (profit is concave
+    in spend: clicks grow as spend**BETA), found by a golden-section search on 0 … 4 × its
+    budget (at least ¥5,000) to `tolerance` ¥, rounded down to whole yuan; 0 if no spend
+    beats spending nothing."""
+    plan = normalise(plan)
+
+    def profit(yuan):
+        return _run(with_budget(plan, campaign, yuan)).profit
+
+    high = max(4 * plan["ad_budget"].get(campaign, 0.0), 5000.0)
+    best = float(math.floor(_golden(profit, 0.0, high, tolerance)))
+    return best if profit(best) > profit(0.0) else 0.0
+
+
 def optimise(start: dict, max_rounds: int = 6) -> dict:
     """The course optimiser: coordinate ascent from `start` on the model's profit.
 
     Each round sets, in turn: the 满减 on the grid THRESHOLDS × REDUCTIONS; the priced SKU and
     its price on PRICEABLE × whole yuan within its tested prices; every SKU's stock at
-    the newsvendor quantity (whole units); every campaign's budget by a golden-section search
-    (profit is concave in it: clicks grow as spend**BETA), kept to whole yuan, rounded down.
-    Rounds repeat until one changes nothing."""
+    the newsvendor quantity (whole units); every campaign's `profit_maximising_budget` (to
+    the yuan). Rounds repeat until one changes nothing."""
     plan = normalise(start)
 
     def profit(p):
@@ -324,13 +348,7 @@ def optimise(start: dict, max_rounds: int = 6) -> dict:
         for s in STOCK_SKUS:
             plan = {**plan, "stock": {**plan["stock"], s: float(round(newsvendor_stock(plan, s)))}}
         for c in CAMPAIGNS:
-            base = plan["ad_budget"].get(c, 0.0)
-
-            def at(x, c=c, plan=plan):
-                return profit(with_budget(plan, c, x))
-
-            best = float(math.floor(_golden(at, 0.0, max(4 * base, 5000.0))))
-            plan = with_budget(plan, c, best if at(best) > at(0.0) else 0.0)
+            plan = with_budget(plan, c, profit_maximising_budget(plan, c))
         plan = normalise(plan)
         if plan == before:
             break

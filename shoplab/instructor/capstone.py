@@ -19,9 +19,15 @@ from shoplab import capstone, load_table
 from shoplab.shopgen import model
 
 
+def facts() -> dict:
+    """What the model says a plan stocks and funds (capstone.STOCK_SKUS, capstone.CAMPAIGNS)."""
+    return {"stock_skus": list(model.top_skus()),
+            "campaigns": list(model.campaigns()["campaign_id"])}
+
+
 def fresh() -> dict:
     baseline = capstone.normalise(capstone.plan_dict(model.last_year(load_table("inventory"))))
-    return {"baseline": baseline, "best": capstone.optimise(baseline)}
+    return {**facts(), "baseline": baseline, "best": capstone.optimise(baseline)}
 
 
 def text(plans: dict) -> str:
@@ -32,6 +38,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the stored plans are stale")
     args = parser.parse_args(argv)
+    stored = json.loads(capstone.PLANS_FILE.read_text(encoding="utf-8"))
+    if {key: stored.get(key) for key in facts()} != facts():
+        # the plans are checked against the stored SKUs and campaigns: store the new ones first
+        if args.check:
+            print(f"{capstone.PLANS_FILE.name}: stale (the model's SKUs or campaigns changed)")
+            return 1
+        capstone.PLANS_FILE.write_text(text({**stored, **facts()}), encoding="utf-8")
+        print(f"Wrote the model's SKUs and campaigns to {capstone.PLANS_FILE}: run this command "
+              "again to re-derive the plans on them.")
+        return 0
     new = text(fresh())
     if args.check:
         stale = capstone.PLANS_FILE.read_text(encoding="utf-8") != new

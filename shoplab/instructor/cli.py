@@ -237,6 +237,25 @@ def simulate(course, chapter, students, seed, out):
     click.echo(f"{len(ids)} submissions written to {target / 'submitted'}")
 
 
+@main.command()
+@click.argument("chapters", nargs=-1, type=CHAPTER)
+def references(chapters):
+    """Store what the checks of CHAPTERS (default: all) compute from the data, computed once.
+
+    Each exercise's references, and for chapter 13 the Double 11 model's context: every check
+    and hidden grade reads them from disk instead of computing them again (shoplab.stored;
+    kernels never write them). `make setup` runs this, and `shoplab grade` for its chapter."""
+    from graders.registry import chapters as all_chapters
+    from shoplab.datasets import data_dir
+    from shoplab.instructor.grading import store_references
+    from shoplab.stored import DIRECTORY
+
+    codes = [c.code for c in chapters] or all_chapters()
+    built = [i for code in codes for i in store_references(code)]
+    click.echo(f"references of {len(built)} exercises stored in {data_dir() / DIRECTORY}"
+               + ("" if built else " (all were up to date)"))
+
+
 @main.command("learner-copy")
 @click.argument("out", type=click.Path(file_okay=False))
 @click.option("--course", "course_dir", default=".", show_default=True,

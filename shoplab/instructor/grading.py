@@ -109,6 +109,7 @@ def grade_class(course: Course, chapter: str, *, workers: int | None = None,
     todo = [s for s in students if s not in {o.student for o in outcomes}]
     on_start(len(todo))
     if todo:
+        store_references(chapter)
         if scheduler:
             run = executors.on_dask(scheduler, course.root, limits, chapter, todo)
         else:
@@ -117,6 +118,23 @@ def grade_class(course: Course, chapter: str, *, workers: int | None = None,
             outcomes.append(outcome)
             on_done(outcome)
     return sorted(outcomes, key=lambda o: o.student)
+
+
+def store_references(chapter: str) -> list[str]:
+    """Compute the chapter's references (and the Double 11 model's context) once, here, for
+    every kernel to read from disk (shoplab.stored: kernels never write them); the ids of the
+    exercises stored. A data directory this process cannot write only costs speed: each
+    kernel then computes them itself."""
+    from graders.chapter import Chapter
+    from graders.references import build
+    from graders.registry import exercises
+    from shoplab.shopgen import model
+
+    try:
+        model.store_context()
+        return build(exercises(Chapter.parse(chapter).code))
+    except OSError:
+        return []
 
 
 def _register_assignment(course: Course, chapter: str) -> None:

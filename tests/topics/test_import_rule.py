@@ -21,7 +21,7 @@ SHOPLAB = Path(__file__).resolve().parents[2] / "shoplab"
 # website). Every other shoplab/*.py is a topic module, so a new chapter's module is checked
 # unlisted.
 NOT_TOPICS = {"__init__", "metrics", "charts", "notebook", "readouts", "contents", "release", "lab",
-              "site"}
+              "site", "stored"}
 THIRD_PARTY = {"numpy", "pandas"}
 TOPICS = sorted(p for p in SHOPLAB.glob("*.py") if p.stem not in NOT_TOPICS)
 
