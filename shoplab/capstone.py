@@ -206,12 +206,16 @@ def marginal_return(plan, campaign: str) -> float:
     contribution, less the extra holding cost of the stock it leaves (or plus the holding it
     saves). Under 1, the last ¥ loses money: the budget is beyond the profit-maximising spend."""
     plan = normalise(plan)
+    return _marginal(plan, campaign, _run(plan).profit)
+
+
+def _marginal(plan: dict, campaign: str, profit: float) -> float:
+    """`marginal_return` of a normalised plan whose profit is `profit`."""
     spend = plan["ad_budget"].get(campaign, 0.0)
     if spend <= 0:
         return math.nan
     step = spend * MARGINAL_STEP
-    less = with_budget(plan, campaign, spend - step)
-    return 1.0 + (_run(plan).profit - _run(less).profit) / step
+    return 1.0 + (profit - _run(with_budget(plan, campaign, spend - step)).profit) / step
 
 
 def warnings(plan) -> list[str]:
@@ -228,7 +232,7 @@ def warnings(plan) -> list[str]:
                          f"(sold out by then with probability {st.at[sku, 'p_out_by_peak']:.0%}), "
                          "on less stock than the newsvendor quantity (chapter 03).")
     for campaign in CAMPAIGNS:
-        ret = marginal_return(plan, campaign)
+        ret = _marginal(plan, campaign, out.profit)
         if not math.isnan(ret) and ret < 1.0 - MARGINAL_TOLERANCE:
             found.append(f"{campaign}'s budget is beyond its profit-maximising spend: its last ¥ "
                          f"brings back ¥{ret:.2f} (under ¥1).")

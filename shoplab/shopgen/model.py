@@ -399,7 +399,6 @@ class Outcome:
 def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     """The plan's expected Double 11 (see the module docstring for every step)."""
     ctx = _context(year)
-    prod = ctx.products
     n_days = len(ctx.days)
     depth = plan.reduction / plan.threshold if plan.reduction > 0 else 0.0
     urgency = min(depth / ctx.ref_depth, 1.0)
@@ -427,12 +426,10 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
     money = {ch: {k: paid[ch] * v for k, v in per_order["money"][ch].items()} for ch in CHANNELS}
     # stock-outs
     rows = []
-    cost = prod["unit_cost"].to_numpy()
+    skus, sku_index, cost, peak = _lookups(year)
     shift_gross = np.zeros(n_days)
     shift_cost = np.zeros(n_days)
-    peak = int(np.flatnonzero(ctx.days == pd.Timestamp(f"{year}-{PEAK_DAY}"))[0])
     holding = 0.0
-    sku_index = {s: j for j, s in enumerate(prod["sku"])}
     for sku, limit in plan.stock.items():
         j = sku_index[sku]
         mean_u, sq_u = units_moments(price[j])
@@ -456,7 +453,7 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
                      "p_out_by_peak": float(1.0 - _norm_cdf(z_peak)),
                      "substitute": ctx.substitute[sku]})
     # money per channel
-    fees = catalog.fees().set_index("channel")
+    fees = _fee_rates()
     chan = {}
     total_orders = sum(p.sum() for p in paid.values())
     for ch in CHANNELS:
@@ -467,13 +464,13 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
         product_cost = m["cost"] + shift_cost * share
         refund_rate = metrics.rate(m["refund"].sum(), m["amount"].sum())
         contribution = metrics.unit_contribution(
-            gmv.sum(), product_cost.sum(), commission_rate=fees.at[ch, "commission_rate"],
-            payment_fee_rate=fees.at[ch, "payment_fee_rate"], refund_rate=refund_rate,
+            gmv.sum(), product_cost.sum(), commission_rate=fees[ch]["commission_rate"],
+            payment_fee_rate=fees[ch]["payment_fee_rate"], refund_rate=refund_rate,
             net_shipping=m["net_shipping"].sum())
         chan[ch] = {"orders": paid[ch].sum(), "gross": gross.sum(), "discount": m["discount"].sum(),
                     "gmv": gmv.sum(), "product_cost": product_cost.sum(),
-                    "commission": gmv.sum() * fees.at[ch, "commission_rate"],
-                    "payment_fees": gmv.sum() * fees.at[ch, "payment_fee_rate"],
+                    "commission": gmv.sum() * fees[ch]["commission_rate"],
+                    "payment_fees": gmv.sum() * fees[ch]["payment_fee_rate"],
                     "refunds": gmv.sum() * refund_rate,
                     "net_shipping": m["net_shipping"].sum(), "contribution": contribution}
     by_channel = pd.DataFrame.from_dict(chan, orient="index").rename_axis("channel")
@@ -490,11 +487,31 @@ def run(plan: FestivalPlan, year: int = YEAR) -> Outcome:
                                           for ch in CHANNELS)),
         sessions=float(visits.sum()), ad_spend=ad_spend, holding=holding,
         by_channel=by_channel, daily=daily,
-        units=pd.Series(units.sum(axis=0), index=prod["sku"].to_numpy()),
+        units=pd.Series(units.sum(axis=0), index=skus),
         stock=pd.DataFrame(rows, columns=["sku", "stock", "demand", "sold", "lost", "lost_on_peak",
                                           "leftover", "p_out_by_peak", "substitute"]),
         clicks=pd.Series(clicks), elasticity=elasticity,
     )
+
+
+@cache
+def _lookups(year: int) -> tuple[np.ndarray, dict[str, int], np.ndarray, int]:
+    """What every run looks up (read-only): the SKUs in catalogue order, each one's position,
+    their unit costs and the peak day's position in the window."""
+    ctx = _context(year)
+    skus = ctx.products["sku"].to_numpy().copy()
+    cost = ctx.products["unit_cost"].to_numpy().copy()
+    skus.setflags(write=False)
+    cost.setflags(write=False)
+    peak = int(np.flatnonzero(ctx.days == pd.Timestamp(f"{year}-{PEAK_DAY}"))[0])
+    return skus, {s: j for j, s in enumerate(skus)}, cost, peak
+
+
+@cache
+def _fee_rates() -> dict[str, dict[str, float]]:
+    """Each sales channel's commission and payment fee rates (catalog.fees), by channel."""
+    return catalog.fees().set_index("channel")[["commission_rate", "payment_fee_rate"]].to_dict(
+        orient="index")
 
 
 def _priced(ctx: _Context, prices: tuple) -> tuple[np.ndarray, np.ndarray]:
