@@ -91,8 +91,17 @@ def _unpooled_z(conversions_a, visitors_a, conversions_b, visitors_b) -> float:
     return (p_b - p_a) / se
 
 
+def _test_sessions(data) -> pd.DataFrame:
+    """The checkout test's sessions with their paid flag, in the columns `ab_counts` and the
+    paces read: the same counts as from all sessions, without flagging 816,000 of them."""
+    sessions = data.sessions
+    test = sessions.loc[sessions["checkout_variant"].isin(["A", "B"]),
+                        ["checkout_variant", "visitor_id", "start_time", "order_id"]]
+    return funnel.with_paid(test, data.orders)
+
+
 def _ab_case(data) -> dict:
-    table = funnel.ab_counts(_sessions(data))
+    table = funnel.ab_counts(_test_sessions(data))
     return {"conversions_a": int(table.at["A", "conversions"]),
             "visitors_a": int(table.at["A", "visitors"]),
             "conversions_b": int(table.at["B", "conversions"]),
@@ -130,10 +139,7 @@ def _next_test_days(data, arms=2, pace=funnel.ab_visitors_per_day, power=NEXT_TE
                     z_alpha=funnel.Z_95) -> int:
     """08.5: the days a test of NEXT_TEST_MDE on the checkout test's control rate and pace
     needs."""
-    sessions = _sessions(data)
-    # the test's sessions, once: the counts and both paces read only these rows and columns
-    test = sessions.loc[sessions["checkout_variant"].isin(["A", "B"]),
-                        ["checkout_variant", "visitor_id", "paid", "start_time"]]
+    test = _test_sessions(data)
     base = float(funnel.ab_counts(test).at["A", "conversion_rate"])
     size = funnel.sample_size_per_arm(base, NEXT_TEST_MDE, power, z_alpha)
     return funnel.test_days(size, pace(test), arms)
