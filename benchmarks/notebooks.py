@@ -7,9 +7,11 @@ Per chapter: the graded run of its solution notebook (`source/chNN/chNN_exercise
 kernel via nbclient, `NBGRADER_EXECUTION=autograde`, hidden cells included) against the floor:
 a kernel started that runs only `import numpy, pandas, plotly, graders, shoplab`. Per lesson
 (`notebooks/*.ipynb`): its Run All time and the kernel's resident memory afterwards (VmRSS, read
-inside the kernel). Medians of `--runs` runs; last, the worst chapter and the largest lesson
-kernel against the goals (2x the floor, 300 MB). Not a timed test: the numbers depend on the machine
-and on what else runs on it; run it alone and record the result in docs/instructors.md.
+inside the kernel). The chapters' references are stored first (`shoplab references`, as
+`shoplab grade` does before a class), so the checks read them as a class's grading does. Medians
+of `--runs` runs; last, the worst chapter and the largest lesson kernel against the goals (2x the
+floor, 300 MB). Not a timed test: the numbers depend on the machine and on what else runs on
+it; run it alone and record the result in docs/instructors.md.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from shoplab.instructor.grading import store_references
 
 REPO = Path(__file__).resolve().parents[1]
 FLOOR = "import numpy, pandas, plotly, graders, shoplab"
@@ -74,6 +78,8 @@ def main() -> None:
         chapters = [p for p in chapters if p.parent.name in args.only]
         lessons = [p for p in lessons if p.stem in args.only]
 
+    for chapter in chapters:
+        store_references(chapter.parent.name)
     floor, floor_mb = median_run(None, args.runs, {})
     print(f"{os.cpu_count()} cores, median of {args.runs} runs; floor (kernel start + "
           f"`{FLOOR}`): {floor:.1f} s, {floor_mb:.0f} MB", flush=True)
