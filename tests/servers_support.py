@@ -148,6 +148,15 @@ class DaskCluster:
         return [p for p in self.seen if alive(p)]
 
 
+def command_line(process: psutil.Process) -> str:
+    """The process's command line, or "" once it has ended: a kernel can exit (or be left a
+    zombie) between listing a worker's descendants and reading theirs."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.NoSuchProcess:  # ZombieProcess is one
+        return ""
+
+
 def alive(process: psutil.Process) -> bool:
     try:
         return process.is_running() and process.status() != psutil.STATUS_ZOMBIE

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from browser_support import LabServer
 from nbgrader.api import Gradebook
-from servers_support import DaskCluster, PostgresServer, free_port
+from servers_support import DaskCluster, PostgresServer, command_line, free_port
 
 from shoplab.instructor.course import Course, CourseError
 from shoplab.instructor.executors import in_shard, parse_shard
@@ -347,7 +347,7 @@ def test_dask_cluster_grades_identically_and_survives_a_killed_worker(
         def busy_worker():
             """A worker with a kernel running (mid-submission), once one is graded."""
             return next((w for w in cluster.workers if marked(course) and any(
-                "ipykernel" in " ".join(p.cmdline()) for p in cluster.tree(w)[1:])), None)
+                "ipykernel" in command_line(p) for p in cluster.tree(w)[1:])), None)
 
         wait_for(busy_worker, "a graded submission and a worker mid-submission", 300)
         victim = busy_worker()
