@@ -195,7 +195,8 @@ def _check_value(exercise: Exercise, given, data: Data):
     The answer kind judges the parts (`Answer.verdicts`); here each failed part is matched
     against the spec's mistakes for that part, in order, and takes the first match's message."""
     spec = exercise.answer
-    judged = spec.verdicts(given, spec.prepare(references.reference(exercise, data)))
+    stored = references.answers(exercise)
+    judged = spec.verdicts(given, spec.prepare(stored.reference(data)))
     given_parts = spec.split(given)
     verdicts = {}
     for part in exercise.part_points():
@@ -204,7 +205,7 @@ def _check_value(exercise: Exercise, given, data: Data):
             for mistake in exercise.mistakes:
                 if mistake.part != part:
                     continue
-                wrong = references.mistake_answer(exercise, mistake, data)
+                wrong = stored.mistake(mistake, data)
                 if _is_mistake(spec, part, given_parts[part], wrong):
                     message = mistake.message if part is None else (
                         f"{spec.part_word.capitalize()} {part!r}: {mistake.message}")

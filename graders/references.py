@@ -6,12 +6,14 @@ take a second to compute (a month-by-month split of two years of sessions). `bui
 those of the value exercises (a function answer's reference is called on each case instead)
 and stores each exercise's with `shoplab.stored`, under a key that hashes the data manifest and
 every file of the `graders` and `shoplab` packages: a changed table, formula, spec or stored
-plan computes them again. `reference` and `mistake_answer` read a stored entry whose key
-matches, and compute the value in the caller's process otherwise. Only `build` writes, in a
+plan computes them again. `answers` reads an exercise's stored entry once per evaluation; where
+none matches the key, each value is computed in the caller's process. Only `build` writes, in a
 trusted process, never in a kernel (`shoplab.stored` says why that keeps the threat model).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from graders.data import Data
 from graders.spec import Exercise, Mistake
@@ -26,18 +28,30 @@ def _entry(exercise: Exercise) -> dict | None:
     return stored.read(f"exercise-{exercise.id}", _key())
 
 
-def reference(exercise: Exercise, data: Data):
-    """The exercise's expected answer (`exercise.reference(data)`), from disk when stored."""
-    entry = _entry(exercise)
-    return entry["reference"] if entry is not None else exercise.reference(data)
+@dataclass(frozen=True)
+class Answers:
+    """One exercise's stored entry, read once for a whole evaluation (the reference and every
+    mistake it matches against), or None: then each value is computed."""
+
+    exercise: Exercise
+    entry: dict | None
+
+    def reference(self, data: Data):
+        """The expected answer (`exercise.reference(data)`), from disk when stored."""
+        if self.entry is not None:
+            return self.entry["reference"]
+        return self.exercise.reference(data)
+
+    def mistake(self, mistake: Mistake, data: Data):
+        """A named mistake's answer (`mistake.answer(data)`), from disk when stored."""
+        if self.entry is not None and mistake.name in self.entry["mistakes"]:
+            return self.entry["mistakes"][mistake.name]
+        return mistake.answer(data)
 
 
-def mistake_answer(exercise: Exercise, mistake: Mistake, data: Data):
-    """A named mistake's answer (`mistake.answer(data)`), from disk when stored."""
-    entry = _entry(exercise)
-    if entry is not None and mistake.name in entry["mistakes"]:
-        return entry["mistakes"][mistake.name]
-    return mistake.answer(data)
+def answers(exercise: Exercise) -> Answers:
+    """The exercise's references as stored for the current data and code, if they are."""
+    return Answers(exercise, _entry(exercise))
 
 
 def build(exercises, data: Data | None = None) -> list[str]:

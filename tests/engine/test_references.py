@@ -41,7 +41,7 @@ def test_build_stores_each_reference_and_a_check_reads_it(private_data):
     assert references.build([exercise]) == [EXERCISE]
     assert references.build([exercise]) == []  # up to date: nothing computed again
     right = exercise.reference(Data())
-    assert references.reference(exercise, Data()) == right
+    assert references.answers(exercise).reference(Data()) == right
     assert evaluate(exercise, right, hidden=True).status == PASSED
     # what is read is the stored entry: one forged under the current key moves the target
     forged = "visits" if right != "visits" else "aov"
@@ -62,7 +62,7 @@ def test_a_stale_or_damaged_entry_is_computed_again(private_data, damage):
         payload = entry_path(exercise).read_bytes()
         entry_path(exercise).write_bytes(payload[: len(payload) // 2] if damage == "truncated"
                                          else b"not a pickle")
-    assert references.reference(exercise, Data()) == right
+    assert references.answers(exercise).reference(Data()) == right
     assert evaluate(exercise, right, hidden=True).status == PASSED
 
 
