@@ -38,13 +38,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the stored plans are stale")
     args = parser.parse_args(argv)
-    stored = json.loads(capstone.PLANS_FILE.read_text(encoding="utf-8"))
-    if {key: stored.get(key) for key in facts()} != facts():
+    stored, current = json.loads(capstone.PLANS_FILE.read_text(encoding="utf-8")), facts()
+    if {key: stored.get(key) for key in current} != current:
         # the plans are checked against the stored SKUs and campaigns: store the new ones first
         if args.check:
             print(f"{capstone.PLANS_FILE.name}: stale (the model's SKUs or campaigns changed)")
             return 1
-        capstone.PLANS_FILE.write_text(text({**stored, **facts()}), encoding="utf-8")
+        capstone.PLANS_FILE.write_text(text({**stored, **current}), encoding="utf-8")
         print(f"Wrote the model's SKUs and campaigns to {capstone.PLANS_FILE}: run this command "
               "again to re-derive the plans on them.")
         return 0
